@@ -1,0 +1,46 @@
+# isolate: a tiny `docker run`, built one Linux namespace at a time.
+#
+#   make               build every stage (part-N/isolate)
+#   make part-N        build one stage
+#   make demo          build, then show live what each stage isolates
+#   make test          the whole suite, on the normal and the sanitized build
+#   make test-part-N   one stage's suite (normal build)
+#   make diff A=1 B=2  what stage B adds to stage A
+#   make clean
+#
+# CC and CFLAGS are passed on to every stage, e.g. `make CC=clang`.
+
+PARTS     := $(sort $(wildcard part-[0-9]))
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+export CC CFLAGS
+
+.PHONY: all $(PARTS) sanitized demo test test-sanitized clean diff
+.PHONY: $(PARTS:part-%=test-part-%)
+
+all: $(PARTS)
+
+$(PARTS):
+	$(MAKE) -C $@
+
+sanitized:
+	for p in $(PARTS); do $(MAKE) -C $$p sanitized || exit; done
+
+demo: all
+	tests/demo.sh $(PARTS)
+
+# The suite runs twice: once on the normal build, once under ASan+UBSan.
+test: all sanitized
+	tests/run --jobs $(JOBS) -- normal sanitized
+
+test-sanitized: sanitized
+	tests/run --jobs $(JOBS) -- sanitized
+
+$(PARTS:part-%=test-part-%): test-part-%: part-%
+	tests/run --jobs $(JOBS) --part $* -- normal
+
+diff:
+	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make diff A=1 B=2"; exit 2; }
+	-diff -u part-$(A)/isolate.c part-$(B)/isolate.c
+
+clean:
+	for p in $(PARTS); do $(MAKE) -C $$p clean || exit; done

@@ -1,0 +1,93 @@
+/* command.c: exec, signal relay and exit status; see command.h. */
+#define _GNU_SOURCE
+#include "command.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "error.h"
+
+static const int forwarded_signals[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+};
+
+void block_signals(struct relay *r)
+{
+	sigset_t blocked;
+
+	sigemptyset(&r->forwarded);
+	for (size_t i = 0; i < sizeof forwarded_signals / sizeof(int); i++)
+		sigaddset(&r->forwarded, forwarded_signals[i]);
+	blocked = r->forwarded;
+	sigaddset(&blocked, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &blocked, &r->caller_mask) == -1)
+		die_errno("block signals");
+}
+
+noreturn void exec_command(char *const argv[], const struct relay *r)
+{
+	/* The blocked mask survives execve(2): give the command the
+	 * caller's, or it would start deaf to SIGINT and SIGTERM. */
+	if (sigprocmask(SIG_SETMASK, &r->caller_mask, NULL) == -1)
+		die_errno("restore the signal mask");
+
+	execvp(argv[0], argv);
+
+	if (errno == ENOENT && strchr(argv[0], '/') == NULL) {
+		report("exec %s: command not found", argv[0]);
+		exit_now(EXIT_NOT_FOUND);
+	}
+	if (errno == ENOENT) {
+		report_errno("exec %s", argv[0]);
+		if (access(argv[0], F_OK) == 0)
+			hint("%s exists: the interpreter on its #! line does not",
+			     argv[0]);
+		exit_now(EXIT_NOT_FOUND);
+	}
+	report_errno("exec %s", argv[0]);
+	exit_now(EXIT_CANNOT_EXEC);
+}
+
+/* The status a shell would report for the child: see wait(2). */
+static int exit_status(int wstatus)
+{
+	if (WIFSIGNALED(wstatus))
+		return EXIT_SIGNAL_BASE + WTERMSIG(wstatus);
+	return WEXITSTATUS(wstatus);
+}
+
+int wait_command(pid_t pid, const struct relay *r)
+{
+	sigset_t waited = r->forwarded;
+	siginfo_t info;
+	int wstatus;
+
+	/*
+	 * The signals are blocked (block_signals), so they queue up and
+	 * sigwaitinfo(2) takes them one at a time: no handler, no global
+	 * variable, and no race between "the child exited" and "wait".
+	 */
+	sigaddset(&waited, SIGCHLD);
+	for (;;) {
+		if (sigwaitinfo(&waited, &info) == -1) {
+			if (errno == EINTR)
+				continue;
+			die_errno("wait for signals");
+		}
+		if (info.si_signo != SIGCHLD) {
+			if (kill(pid, info.si_signo) == -1 && errno != ESRCH)
+				die_errno("forward signal %d to pid %d",
+					  info.si_signo, (int)pid);
+			continue;
+		}
+		pid_t done = waitpid(pid, &wstatus, WNOHANG);
+
+		if (done == -1)
+			die_errno("wait for pid %d", (int)pid);
+		if (done == pid)
+			return exit_status(wstatus);
+	}
+}

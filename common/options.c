@@ -1,0 +1,64 @@
+/* options.c: command-line value checks; see options.h. */
+#define _GNU_SOURCE
+#include "options.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+noreturn void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("isolate: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("\nTry 'isolate --help' for more information.\n", stderr);
+	va_end(ap);
+	exit_now(EXIT_SETUP_FAILED);
+}
+
+noreturn void bad_option(int getopt_result, const char *word, int short_opt)
+{
+	/* getopt_long(3) sets optopt (`short_opt`) for a short option and
+	 * leaves it 0 for a long one, which is then the word it stopped at. */
+	if (getopt_result == ':')
+		usage_error("option %s needs a value", word);
+	if (short_opt != 0)
+		usage_error("unknown option -%c", short_opt);
+	usage_error("unknown option %s", word);
+}
+
+void check_length(const char *option, const char *value, size_t max)
+{
+	size_t len = strlen(value);
+
+	if (len == 0)
+		usage_error("%s: the value is empty", option);
+	if (len > max)
+		usage_error("%s: '%.20s...' is %zu bytes long; the most is %zu",
+			    option, value, len, max);
+}
+
+unsigned int parse_id(const char *option, const char *value)
+{
+	unsigned long long id;
+	char *end;
+
+	/* strtoull(3) would take "-1", " 7" and "" as numbers: refuse them. */
+	if (!isdigit((unsigned char)value[0]))
+		usage_error("%s: '%s' is not a user or group id", option, value);
+	errno = 0;
+	id = strtoull(value, &end, 10);
+	if (*end != '\0')
+		usage_error("%s: '%s' is not a user or group id", option, value);
+	if (errno == ERANGE || id >= 4294967295ULL)
+		usage_error("%s: %s is out of range (0 to 4294967294)", option,
+			    value);
+	return (unsigned int)id;
+}

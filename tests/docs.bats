@@ -1,0 +1,59 @@
+#!/usr/bin/env bats
+# The docs quote the code verbatim: every fenced block whose info string
+# names a file (```c part-1/isolate.c) must appear, line for line, in it.
+
+load helpers
+
+setup() { :; }
+teardown() { :; }
+
+# Print "doc:line file" for each quoted block that its file lacks.
+stale_quotes() {
+	local doc
+	for doc in "$REPO"/docs/*.md "$REPO"/README.md; do
+		[[ -e $doc ]] || continue
+		awk -v doc="${doc#"$REPO"/}" -v repo="$REPO" '
+		function flush(   file, i, j, n, m, lines, ok) {
+			file = repo "/" quoted
+			n = 0
+			while ((getline l < file) > 0) lines[++n] = l
+			close(file)
+			if (n == 0) { print doc ":" start " " quoted " (no such file)"; return }
+			for (i = 1; i + nb - 1 <= n; i++) {
+				ok = 1
+				for (j = 1; j <= nb; j++) if (lines[i + j - 1] != block[j]) { ok = 0; break }
+				if (ok) return
+			}
+			print doc ":" start " " quoted
+		}
+		inblock && /^```[ \t]*$/ { inblock = 0; if (quoted != "") flush(); quoted = ""; next }
+		inblock { block[++nb] = $0; next }
+		/^```/ {
+			inblock = 1; nb = 0; start = NR; quoted = ""
+			split(substr($0, 4), words, /[ \t]+/)
+			if (words[2] != "") quoted = words[2]
+		}' "$doc"
+	done
+}
+
+@test "docs: every quoted code block matches the file it names" {
+	run -0 stale_quotes
+	[[ -z $output ]] || { echo "quoted blocks no longer in their files:"; echo "$output"; false; }
+}
+
+@test "docs: the quote check catches a block that does not match" {
+	mkdir -p "$BATS_TEST_TMPDIR/docs" "$BATS_TEST_TMPDIR/part-1"
+	printf 'int main(void)\n{\n\treturn 0;\n}\n' >"$BATS_TEST_TMPDIR/part-1/isolate.c"
+	printf '```c part-1/isolate.c\nint main(void)\n{\n\treturn 1;\n}\n```\n' \
+		>"$BATS_TEST_TMPDIR/docs/bad.md"
+	printf '```c part-1/isolate.c\n{\n\treturn 0;\n```\n' \
+		>"$BATS_TEST_TMPDIR/docs/good.md"
+	REPO=$BATS_TEST_TMPDIR run -0 stale_quotes
+	[[ $output == "docs/bad.md:1 part-1/isolate.c" ]]
+}
+
+@test "docs: every stage has its chapter" {
+	for dir in "$REPO"/part-[0-9]; do
+		[[ -s $REPO/docs/${dir##*/}.md ]]
+	done
+}

@@ -1,0 +1,107 @@
+# helpers.bash: loaded by every suite.
+#
+# - isolate ARGS...: runs the stage under test (PART, set by the suite)
+#   in the build under test (ISOLATE_VARIANT: normal or sanitized).
+# - require_root / require_userns: skip, saying why, where the machine
+#   cannot run a test.
+# - setup/teardown snapshot the host (host name, mounts, links) and
+#   compare, and check that every process the test started has ended:
+#   each test also proves that nothing leaked.
+# - wait_until CMD...: poll instead of sleeping a fixed time.
+
+bats_require_minimum_version 1.5.0
+
+REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+: "${ISOLATE_VARIANT:=normal}"
+NOBODY=(setpriv --reuid 65534 --regid 65534 --clear-groups)
+
+# A sanitizer report must fail the test loudly, not pass as a 1.
+export ASAN_OPTIONS=exitcode=86:detect_leaks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86
+
+isolate_binary() {
+	local part=${1:-$PART}
+	case $ISOLATE_VARIANT in
+	normal) echo "$REPO/part-$part/isolate" ;;
+	sanitized) echo "$REPO/part-$part/isolate-sanitized" ;;
+	*) echo "unknown ISOLATE_VARIANT $ISOLATE_VARIANT" >&2; return 1 ;;
+	esac
+}
+
+# Every process started through isolate() carries this mark in its
+# environment, so teardown can find any that outlived the test, even
+# when the test ran in parallel with others.
+test_mark() {
+	echo "ISOLATE_TEST_MARK=${BATS_TEST_TMPDIR##*/}-$$"
+}
+
+isolate() {
+	env "$(test_mark)" "$(isolate_binary)" "$@"
+}
+
+# For `isolate_in_background ARGS... &`: exec makes $! isolate's own pid,
+# and env sets the signals that a non-interactive shell ignores in
+# background jobs (SIGINT, SIGQUIT) back to their defaults.
+isolate_in_background() {
+	exec env --default-signal "$(test_mark)" "$(isolate_binary)" "$@"
+}
+
+require_root() {
+	[[ $EUID -eq 0 ]] || skip "needs root: ${1:-this stage creates namespaces that need CAP_SYS_ADMIN}"
+}
+
+# Poll CMD until it succeeds, for at most $WAIT_SECONDS (default 10).
+wait_until() {
+	local deadline=$((SECONDS + ${WAIT_SECONDS:-10}))
+	until "$@"; do
+		if ((SECONDS >= deadline)); then
+			echo "timed out waiting for: $*" >&2
+			return 1
+		fi
+		sleep 0.02
+	done
+}
+
+# The pids of live processes that carry this test's mark.
+marked_pids() {
+	# grep -z reads the NUL-separated environ; zombies have an empty one.
+	grep -lzxF "$(test_mark)" /proc/[0-9]*/environ 2>/dev/null |
+		cut -d/ -f3
+}
+
+no_marked_processes() {
+	[[ -z $(marked_pids) ]]
+}
+
+# The namespace a process is in, e.g. "uts:[4026531838]".
+namespace_of() {
+	readlink "/proc/${2:-self}/ns/$1"
+}
+
+host_snapshot() {
+	echo "hostname: $(cat /proc/sys/kernel/hostname)"
+	echo "mounts:"
+	awk '{print $5, $9, $10}' /proc/self/mountinfo | sort
+	echo "links:"
+	ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sort
+}
+
+setup() {
+	host_snapshot >"$BATS_TEST_TMPDIR/host.before"
+}
+
+teardown() {
+	if ! WAIT_SECONDS=10 wait_until no_marked_processes; then
+		echo "processes started by this test are still running:" >&2
+		for pid in $(marked_pids); do
+			echo "  $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" >&2
+			kill -KILL "$pid" 2>/dev/null
+		done
+		return 1
+	fi
+	host_snapshot >"$BATS_TEST_TMPDIR/host.after"
+	if ! diff -u "$BATS_TEST_TMPDIR/host.before" "$BATS_TEST_TMPDIR/host.after" >&2; then
+		echo "the host changed during the test (above)" >&2
+		return 1
+	fi
+}

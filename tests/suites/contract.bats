@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# The command-line contract every stage keeps: usage, exit codes, argument
+# pass-through, signals, file descriptors, and dying with isolate.
+#
+# This file runs once per stage: tests/part-N-contract.bats is a symlink
+# to it, and the stage under test comes from that name.
+
+PART=${BATS_TEST_FILENAME##*/part-}
+PART=${PART%-contract.bats}
+load helpers
+
+# part-1 needs root for its UTS namespace; later stages may run rootless.
+setup() {
+	require_root "part-$PART's contract tests run as root"
+	host_snapshot >"$BATS_TEST_TMPDIR/host.before"
+}
+
+@test "part-$PART: --help prints the usage on stdout and exits 0" {
+	run --separate-stderr -0 isolate --help
+	[[ ${lines[0]} == "Usage: isolate [OPTION...] [--] COMMAND [ARG...]" ]]
+	[[ $output == *"--hostname NAME"* ]]
+	[[ -z $stderr ]]
+}
+
+@test "part-$PART: no command is a usage error (125)" {
+	run --separate-stderr -125 isolate
+	[[ -z $output ]]
+	[[ ${stderr_lines[0]} == "isolate: no command given" ]]
+	[[ ${stderr_lines[1]} == "Try 'isolate --help' for more information." ]]
+}
+
+@test "part-$PART: an unknown option is named, exit 125" {
+	run --separate-stderr -125 isolate --no-such-option true
+	[[ ${stderr_lines[0]} == "isolate: unknown option --no-such-option" ]]
+	run --separate-stderr -125 isolate -x true
+	[[ ${stderr_lines[0]} == "isolate: unknown option -x" ]]
+}
+
+@test "part-$PART: an option missing its value is named, exit 125" {
+	run --separate-stderr -125 isolate --hostname
+	[[ ${stderr_lines[0]} == "isolate: option --hostname needs a value" ]]
+}
+
+@test "part-$PART: options stop at the command, which gets its own" {
+	run --separate-stderr -0 isolate sh -c 'echo "$@"' sh -v --hostname x
+	[[ $output == "-v --hostname x" ]]
+}
+
+@test "part-$PART: -- ends the options: '-- --help' runs a command named --help (127)" {
+	run --separate-stderr -127 isolate -- --help
+	[[ -z $output ]]
+	[[ $stderr == "isolate: exec --help: command not found" ]]
+}
+
+@test "part-$PART: arguments reach the command byte for byte" {
+	local args=("with space" "" "'single'" '"double"' $'new\nline' '*' '$HOME' -)
+	run --separate-stderr -0 isolate printf '[%s]\n' "${args[@]}"
+	expected=$(printf '[%s]\n' "${args[@]}")
+	[[ $output == "$expected" ]]
+}
+
+@test "part-$PART: the command's exit status is isolate's" {
+	run --separate-stderr -0 isolate sh -c 'echo ran; exit 0'
+	[[ $output == ran ]]
+	run --separate-stderr -42 isolate sh -c 'echo ran; exit 42'
+	[[ $output == ran ]]
+	run -1 isolate false
+	run -255 isolate sh -c 'exit 255'
+}
+
+@test "part-$PART: a command killed by signal N gives 128+N" {
+	run -137 isolate sh -c 'kill -KILL $$'
+	run -143 isolate sh -c 'kill -TERM $$'
+	run -138 isolate sh -c 'kill -USR1 $$'
+}
+
+@test "part-$PART: a missing command gives 127 and one line" {
+	run --separate-stderr -127 isolate no-such-command-here
+	[[ $stderr == "isolate: exec no-such-command-here: command not found" ]]
+	run --separate-stderr -127 isolate ""
+	[[ $stderr == "isolate: exec : command not found" ]]
+	run --separate-stderr -127 isolate /no/such/path
+	[[ $stderr == "isolate: exec /no/such/path: No such file or directory" ]]
+}
+
+@test "part-$PART: a command that cannot be executed gives 126 and one line" {
+	run --separate-stderr -126 isolate "$BATS_TEST_TMPDIR"
+	[[ $stderr == "isolate: exec $BATS_TEST_TMPDIR: Permission denied" ]]
+	printf 'echo hi\n' >"$BATS_TEST_TMPDIR/not-executable"
+	run --separate-stderr -126 isolate "$BATS_TEST_TMPDIR/not-executable"
+	[[ $stderr == "isolate: exec $BATS_TEST_TMPDIR/not-executable: Permission denied" ]]
+}
+
+@test "part-$PART: a script whose interpreter is missing gives 127 and a hint" {
+	printf '#!/no/such/interpreter\n' >"$BATS_TEST_TMPDIR/script"
+	chmod +x "$BATS_TEST_TMPDIR/script"
+	run --separate-stderr -127 isolate "$BATS_TEST_TMPDIR/script"
+	[[ ${stderr_lines[0]} == "isolate: exec $BATS_TEST_TMPDIR/script: No such file or directory" ]]
+	[[ ${stderr_lines[1]} == "isolate: hint: $BATS_TEST_TMPDIR/script exists: the interpreter on its #! line does not" ]]
+}
+
+@test "part-$PART: stdin, stdout and stderr are the command's" {
+	run --separate-stderr -0 isolate sh -c 'cat; echo to-stderr >&2' <<<"from stdin"
+	[[ $output == "from stdin" ]]
+	[[ $stderr == to-stderr ]]
+	run --separate-stderr -0 isolate cat </dev/null
+	[[ -z $output ]]
+}
+
+# Start the command in the background, wait until it has set its traps,
+# send SIGNAL to isolate and return isolate's exit status.
+signal_isolate() {
+	local signal=$1 ready="$BATS_TEST_TMPDIR/ready.$1"
+	isolate_in_background sh -c '
+		for s in INT TERM HUP QUIT USR1 USR2; do
+			trap "echo got $s; exit 100" "$s"
+		done
+		: >"$1"
+		while :; do sleep 0.05; done' sh "$ready" \
+		>"$BATS_TEST_TMPDIR/out.$signal" &
+	local pid=$!
+	wait_until test -e "$ready"
+	kill -s "$signal" "$pid"
+	wait "$pid"
+}
+
+@test "part-$PART: SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 reach the command" {
+	for signal in INT TERM HUP QUIT USR1 USR2; do
+		# 100 is the command's trap; isolate dying itself would be 128+N.
+		run -100 signal_isolate "$signal"
+		[[ $(cat "$BATS_TEST_TMPDIR/out.$signal") == "got $signal" ]]
+	done
+}
+
+@test "part-$PART: isolate's own file descriptors do not reach the command" {
+	# The same listing with and without isolate: it adds nothing.
+	local list='ls /proc/$$/fd | sort -n | tr "\n" " "'
+	without=$(sh -c "$list")
+	run --separate-stderr -0 isolate sh -c "$list"
+	[[ $output == "$without" ]]
+	[[ $output == "0 1 2 "* ]]
+}
+
+# The pid of isolate's child, once it runs COMMAND (by /proc/PID/comm).
+child_running() {
+	local isolate_pid=$1 comm=$2 child
+	child=$(pgrep -P "$isolate_pid") || return 1
+	[[ $(cat "/proc/$child/comm" 2>/dev/null) == "$comm" ]] || return 1
+	echo "$child"
+}
+
+@test "part-$PART: the command dies when isolate is killed with SIGKILL" {
+	isolate_in_background sleep 1000 &
+	local isolate_pid=$!
+	wait_until child_running "$isolate_pid" sleep >/dev/null
+	child=$(child_running "$isolate_pid" sleep)
+	[[ -d /proc/$child ]]
+	kill -KILL "$isolate_pid"
+	# PR_SET_PDEATHSIG kills it; whoever inherits it reaps it.
+	wait_until test ! -e "/proc/$child"
+}
