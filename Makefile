@@ -14,7 +14,7 @@ PARTS     := $(sort $(wildcard part-[0-9]))
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 export CC CFLAGS
 
-.PHONY: all $(PARTS) sanitized demo test test-sanitized clean diff
+.PHONY: all $(PARTS) sanitized demo test test-sanitized clean diff deps-test
 .PHONY: $(PARTS:part-%=test-part-%)
 
 all: $(PARTS)
@@ -26,21 +26,28 @@ sanitized:
 	for p in $(PARTS); do $(MAKE) -C $$p sanitized || exit; done
 
 demo: all
-	tests/demo.sh $(PARTS)
+	@tests/demo.sh $(PARTS)
+
+# On a fresh machine, `sudo make test` installs what the suite needs.
+deps-test:
+	@tests/deps.sh test
 
 # The suite runs twice: once on the normal build, once under ASan+UBSan.
-test: all sanitized
+test: deps-test
+	$(MAKE) all sanitized
 	tests/run --jobs $(JOBS) -- normal sanitized
 
-test-sanitized: sanitized
+test-sanitized: deps-test
+	$(MAKE) sanitized
 	tests/run --jobs $(JOBS) -- sanitized
 
-$(PARTS:part-%=test-part-%): test-part-%: part-%
+$(PARTS:part-%=test-part-%): test-part-%: deps-test
+	$(MAKE) part-$*
 	tests/run --jobs $(JOBS) --part $* -- normal
 
 diff:
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make diff A=1 B=2"; exit 2; }
-	-diff -u part-$(A)/isolate.c part-$(B)/isolate.c
+	@diff -u part-$(A)/isolate.c part-$(B)/isolate.c; test $$? -le 1
 
 clean:
 	for p in $(PARTS); do $(MAKE) -C $$p clean || exit; done

@@ -1,0 +1,26 @@
+#!/usr/bin/env bats
+# `make demo` measures what each stage isolates; this checks that its
+# table says what the stage suites prove.
+
+load helpers
+
+setup() {
+	require_root "the demo runs every stage, and part-1 needs root"
+}
+teardown() { :; }
+
+# The demo's verdict for namespace NS in the column of STAGE.
+verdict() {
+	awk -v ns="$1" -v stage="$2" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$1 == ns { print $(col[stage]); exit }' <<<"$output"
+}
+
+@test "demo: part-1's column shows the UTS namespace new and every other the host's" {
+	run -0 "$REPO/tests/demo.sh" part-1
+	[[ $(verdict uts part-1) == NEW ]]
+	for ns in user mnt pid net ipc cgroup time; do
+		[[ $(verdict "$ns" part-1) == host ]]
+	done
+	[[ $output == *"part-1   hostname=part-1-demo uid=0"* ]]
+}

@@ -1,0 +1,53 @@
+#!/bin/sh
+# demo.sh: `make demo`.  Run each stage and show, measured live, which
+# namespaces its command gets of its own, against the host's.
+#
+#   tests/demo.sh part-1 [part-2 ...]
+#
+# A namespace is "new" when /proc/self/ns/<type> inside differs from the
+# same link outside (namespaces(7)); "host" when it is the same one.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+namespaces="uts user mnt pid net ipc cgroup time"
+probe='for ns in '"$namespaces"'; do readlink /proc/self/ns/$ns; done
+echo "hostname=$(cat /proc/sys/kernel/hostname) uid=$(id -u) pid=$$"'
+
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+printf '%-10s %-20s' namespace host
+for part in "$@"; do
+	printf ' %-8s' "$part"
+	if ! "$part/isolate" --hostname "$part-demo" sh -c "$probe" \
+		>"$tmp/$part" 2>"$tmp/$part.err"; then
+		echo "" >&2
+		echo "demo: $part/isolate failed:" >&2
+		cat "$tmp/$part.err" >&2
+		exit 1
+	fi
+done
+echo
+
+row=1
+for ns in $namespaces; do
+	host=$(readlink "/proc/self/ns/$ns")
+	printf '%-10s %-20s' "$ns" "$host"
+	for part in "$@"; do
+		inside=$(sed -n "${row}p" "$tmp/$part")
+		if [ "$inside" = "$host" ]; then
+			printf ' %-8s' host
+		else
+			printf ' %-8s' NEW
+		fi
+	done
+	echo
+	row=$((row + 1))
+done
+
+echo
+echo "evidence (inside the command, and on the host):"
+printf '  %-8s %s\n' host "hostname=$(cat /proc/sys/kernel/hostname) uid=$(id -u) pid=$$"
+for part in "$@"; do
+	printf '  %-8s %s\n' "$part" "$(tail -n 1 "$tmp/$part")"
+done

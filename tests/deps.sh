@@ -1,0 +1,44 @@
+#!/bin/sh
+# deps.sh: install what a fresh Debian or Ubuntu machine lacks for a job.
+#
+#   tests/deps.sh build   a C compiler and make
+#   tests/deps.sh test    the above, plus bats, GNU parallel, clang (for
+#                         the sanitized build), iproute2, procps
+#
+# It installs only missing commands, with apt-get, and only as root;
+# otherwise it names the packages and fails.
+set -u
+
+need() { # COMMAND PACKAGE
+	command -v "$1" >/dev/null 2>&1 || missing="$missing $2"
+}
+
+missing=""
+need cc gcc
+need make make
+case ${1:-build} in
+build) ;;
+test)
+	need bats bats
+	need parallel parallel
+	need ip iproute2
+	need pgrep procps
+	need setpriv util-linux
+	;;
+*)
+	echo "usage: $0 build|test" >&2
+	exit 2
+	;;
+esac
+# The C library headers come with gcc on Debian, but not always.
+[ -e /usr/include/stdio.h ] || missing="$missing libc6-dev"
+
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+	echo "isolate: missing packages:$missing (install them, or run as root with apt-get)" >&2
+	exit 1
+fi
+echo "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# shellcheck disable=SC2086 # one word per package
+apt-get update -qq && apt-get install -y -qq $missing >/dev/null
