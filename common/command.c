@@ -3,7 +3,10 @@
 #include "command.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,10 +24,41 @@ void block_signals(struct relay *r)
 	sigemptyset(&r->forwarded);
 	for (size_t i = 0; i < sizeof forwarded_signals / sizeof(int); i++)
 		sigaddset(&r->forwarded, forwarded_signals[i]);
+	/*
+	 * A caller that ignores SIGCHLD would have the kernel reap the
+	 * child behind our back and discard the signal (sigaction(2)): we
+	 * would wait forever.  The command gets the default too.
+	 */
+	if (signal(SIGCHLD, SIG_DFL) == SIG_ERR)
+		die_errno("reset SIGCHLD");
 	blocked = r->forwarded;
 	sigaddset(&blocked, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &blocked, &r->caller_mask) == -1)
 		die_errno("block signals");
+}
+
+/*
+ * Whether a file `name` exists in a directory of $PATH.  execvp(3) fails
+ * with EACCES, not ENOENT, when it found nothing but could not search
+ * some directory on the way (a mapped user and root's $PATH): that is
+ * still "command not found".
+ */
+static bool in_path(const char *name)
+{
+	const char *dirs = getenv("PATH");
+	char file[PATH_MAX];
+
+	if (dirs == NULL)
+		dirs = "/bin:/usr/bin";	/* what execvp(3) searches then */
+	while (*dirs != '\0') {
+		size_t len = strcspn(dirs, ":");
+
+		snprintf(file, sizeof file, "%.*s/%s", (int)len, dirs, name);
+		if (access(file, F_OK) == 0)
+			return true;
+		dirs += len + (dirs[len] == ':');
+	}
+	return false;
 }
 
 noreturn void exec_command(char *const argv[], const struct relay *r)
@@ -36,7 +70,8 @@ noreturn void exec_command(char *const argv[], const struct relay *r)
 
 	execvp(argv[0], argv);
 
-	if (errno == ENOENT && strchr(argv[0], '/') == NULL) {
+	if (strchr(argv[0], '/') == NULL &&
+	    (errno == ENOENT || (errno == EACCES && !in_path(argv[0])))) {
 		report("exec %s: command not found", argv[0]);
 		exit_now(EXIT_NOT_FOUND);
 	}

@@ -69,6 +69,39 @@ marked_pids() {
 		cut -d/ -f3
 }
 
+# The pid of the child of ISOLATE_PID once it runs a program named COMM.
+child_running() {
+	local isolate_pid=$1 comm=$2 child
+	child=$(pgrep -P "$isolate_pid") || return 1
+	[[ $(cat "/proc/$child/comm" 2>/dev/null) == "$comm" ]] || return 1
+	echo "$child"
+}
+
+# A directory every user may write to (mode 1777, outside the bats
+# directories, which only root can enter), removed in teardown.
+world_writable_dir() {
+	local dir
+	dir=$(mktemp -d /tmp/isolate-test.XXXXXX)
+	chmod 1777 "$dir"
+	echo "$dir" >>"$BATS_TEST_TMPDIR/remove-after"
+	echo "$dir"
+}
+
+# A copy of the stage's binary that uid 65534 can run, wherever the
+# checkout lives; its path on stdout.
+binary_for_nobody() {
+	local dir
+	dir=$(world_writable_dir)
+	cp "$(isolate_binary)" "$dir/isolate"
+	chmod 755 "$dir/isolate"
+	echo "$dir/isolate"
+}
+
+# Run ARGS as uid and gid 65534 with no groups, marked like isolate().
+as_nobody() {
+	env "$(test_mark)" "${NOBODY[@]}" "$@"
+}
+
 no_marked_processes() {
 	[[ -z $(marked_pids) ]]
 }
@@ -91,6 +124,9 @@ setup() {
 }
 
 teardown() {
+	if [[ -e $BATS_TEST_TMPDIR/remove-after ]]; then
+		xargs rm -rf <"$BATS_TEST_TMPDIR/remove-after"
+	fi
 	if ! WAIT_SECONDS=10 wait_until no_marked_processes; then
 		echo "processes started by this test are still running:" >&2
 		for pid in $(marked_pids); do

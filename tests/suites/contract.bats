@@ -83,20 +83,33 @@ setup() {
 	[[ $stderr == "isolate: exec /no/such/path: No such file or directory" ]]
 }
 
+# The files these tests hand to the command live in a directory that any
+# user can reach: from part-2 on, root inside is an unprivileged user.
+
 @test "part-$PART: a command that cannot be executed gives 126 and one line" {
-	run --separate-stderr -126 isolate "$BATS_TEST_TMPDIR"
-	[[ $stderr == "isolate: exec $BATS_TEST_TMPDIR: Permission denied" ]]
-	printf 'echo hi\n' >"$BATS_TEST_TMPDIR/not-executable"
-	run --separate-stderr -126 isolate "$BATS_TEST_TMPDIR/not-executable"
-	[[ $stderr == "isolate: exec $BATS_TEST_TMPDIR/not-executable: Permission denied" ]]
+	dir=$(world_writable_dir)
+	run --separate-stderr -126 isolate "$dir"
+	[[ $stderr == "isolate: exec $dir: Permission denied" ]]
+	printf 'echo hi\n' >"$dir/not-executable"
+	chmod 644 "$dir/not-executable"
+	run --separate-stderr -126 isolate "$dir/not-executable"
+	[[ $stderr == "isolate: exec $dir/not-executable: Permission denied" ]]
 }
 
 @test "part-$PART: a script whose interpreter is missing gives 127 and a hint" {
-	printf '#!/no/such/interpreter\n' >"$BATS_TEST_TMPDIR/script"
-	chmod +x "$BATS_TEST_TMPDIR/script"
-	run --separate-stderr -127 isolate "$BATS_TEST_TMPDIR/script"
-	[[ ${stderr_lines[0]} == "isolate: exec $BATS_TEST_TMPDIR/script: No such file or directory" ]]
-	[[ ${stderr_lines[1]} == "isolate: hint: $BATS_TEST_TMPDIR/script exists: the interpreter on its #! line does not" ]]
+	dir=$(world_writable_dir)
+	printf '#!/no/such/interpreter\n' >"$dir/script"
+	chmod 755 "$dir/script"
+	run --separate-stderr -127 isolate "$dir/script"
+	[[ ${stderr_lines[0]} == "isolate: exec $dir/script: No such file or directory" ]]
+	[[ ${stderr_lines[1]} == "isolate: hint: $dir/script exists: the interpreter on its #! line does not" ]]
+}
+
+@test "part-$PART: a command missing from a \$PATH with an unreadable directory still gives 127" {
+	dir=$(world_writable_dir)
+	mkdir -m 700 "$dir/private"
+	PATH="$dir/private:$PATH" run --separate-stderr -127 isolate no-such-command-here
+	[[ $stderr == "isolate: exec no-such-command-here: command not found" ]]
 }
 
 @test "part-$PART: stdin, stdout and stderr are the command's" {
@@ -110,7 +123,7 @@ setup() {
 # Start the command in the background, wait until it has set its traps,
 # send SIGNAL to isolate and return isolate's exit status.
 signal_isolate() {
-	local signal=$1 ready="$BATS_TEST_TMPDIR/ready.$1"
+	local signal=$1 ready="$SIGNAL_DIR/ready.$1"
 	isolate_in_background sh -c '
 		for s in INT TERM HUP QUIT USR1 USR2; do
 			trap "echo got $s; exit 100" "$s"
@@ -125,6 +138,7 @@ signal_isolate() {
 }
 
 @test "part-$PART: SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 reach the command" {
+	SIGNAL_DIR=$(world_writable_dir)
 	for signal in INT TERM HUP QUIT USR1 USR2; do
 		# 100 is the command's trap; isolate dying itself would be 128+N.
 		run -100 signal_isolate "$signal"
@@ -139,14 +153,6 @@ signal_isolate() {
 	run --separate-stderr -0 isolate sh -c "$list"
 	[[ $output == "$without" ]]
 	[[ $output == "0 1 2 "* ]]
-}
-
-# The pid of isolate's child, once it runs COMMAND (by /proc/PID/comm).
-child_running() {
-	local isolate_pid=$1 comm=$2 child
-	child=$(pgrep -P "$isolate_pid") || return 1
-	[[ $(cat "/proc/$child/comm" 2>/dev/null) == "$comm" ]] || return 1
-	echo "$child"
 }
 
 @test "part-$PART: the command dies when isolate is killed with SIGKILL" {

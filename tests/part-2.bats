@@ -1,0 +1,186 @@
+#!/usr/bin/env bats
+# part-2: the user namespace.  Root inside, one unprivileged id outside,
+# with and without sudo; and, as negative controls, what is still the
+# host's: mounts, processes, network, IPC.
+
+PART=2
+load helpers
+
+setup() {
+	require_root "these tests compare root and rootless runs, and set SUDO_UID"
+	host_snapshot >"$BATS_TEST_TMPDIR/host.before"
+}
+
+# Start `isolate ARGS... sleep 1000` and print the host pid of the sleep.
+# (Its output goes to a file: $(start_sleeper) waits for stdout to close.)
+start_sleeper() {
+	isolate_in_background "$@" sleep 1000 >"$BATS_TEST_TMPDIR/sleeper.out" &
+	echo $! >"$BATS_TEST_TMPDIR/isolate.pid"
+	wait_until child_running $! sleep >/dev/null
+	child_running "$(cat "$BATS_TEST_TMPDIR/isolate.pid")" sleep
+}
+
+stop_sleeper() {
+	local pid
+	pid=$(cat "$BATS_TEST_TMPDIR/isolate.pid")
+	kill -TERM "$pid"
+}
+
+@test "part-2: the command runs in new user and UTS namespaces" {
+	run -0 isolate readlink /proc/self/ns/user /proc/self/ns/uts
+	[[ ${lines[0]} == user:\[*\] && ${lines[0]} != "$(namespace_of user)" ]]
+	[[ ${lines[1]} == uts:\[*\] && ${lines[1]} != "$(namespace_of uts)" ]]
+}
+
+@test "part-2: the command is uid 0 and gid 0 inside, mapped as asked" {
+	run -0 isolate --map-uid 1234 --map-gid 5678 sh -c \
+		'id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map'
+	[[ ${lines[0]} == 0 && ${lines[1]} == 0 ]]
+	[[ $(echo ${lines[2]}) == "0 1234 1" ]]
+	[[ $(echo ${lines[3]}) == "0 5678 1" ]]
+}
+
+@test "part-2: seen from the host, the command holds only the mapped uid and gid" {
+	child=$(start_sleeper --map-uid 1234 --map-gid 5678)
+	status_lines=$(grep -E '^(Uid|Gid|Groups):' "/proc/$child/status")
+	stop_sleeper
+	[[ $(echo $status_lines) == "Uid: 1234 1234 1234 1234 Gid: 5678 5678 5678 5678 Groups:" ]]
+}
+
+@test "part-2: a root caller's supplementary groups do not follow the command" {
+	isolate_in_background_with_groups() {
+		exec env --default-signal "$(test_mark)" setpriv --groups 0,27 \
+			"$(isolate_binary)" --map-uid 1234 --map-gid 5678 sleep 1000
+	}
+	isolate_in_background_with_groups &
+	local pid=$!
+	wait_until child_running "$pid" sleep >/dev/null
+	groups=$(grep '^Groups:' "/proc/$(child_running "$pid" sleep)/status")
+	kill -TERM "$pid"
+	wait "$pid" || true
+	# Without the drop: "Groups: 0 27".
+	[[ $(echo $groups) == "Groups:" ]]
+}
+
+@test "part-2: a file the command creates on the host belongs to the mapped ids" {
+	dir=$(world_writable_dir)
+	run -0 isolate --map-uid 1234 --map-gid 5678 sh -c \
+		'echo made-inside >"$1/file"; stat -c %u:%g "$1/file"' sh "$dir"
+	[[ $output == 0:0 ]]
+	[[ $(stat -c %u:%g "$dir/file") == 1234:5678 ]]
+}
+
+@test "part-2: root inside cannot read /etc/shadow" {
+	run --separate-stderr -1 isolate cat /etc/shadow
+	[[ -z $output ]]
+	[[ $stderr == *"/etc/shadow: Permission denied" ]]
+}
+
+@test "part-2: root inside cannot write /proc/sysrq-trigger" {
+	[[ -e /proc/sysrq-trigger ]] || skip "this kernel has no /proc/sysrq-trigger (CONFIG_MAGIC_SYSRQ)"
+	# 'h' only prints help to the kernel log, should isolation ever fail.
+	run --separate-stderr -2 isolate sh -c 'echo h >/proc/sysrq-trigger'
+	[[ $stderr == *"Permission denied"* ]]
+}
+
+@test "part-2: root inside cannot change a host sysctl" {
+	# It writes back the current value: a failure here changes nothing.
+	value=$(cat /proc/sys/vm/swappiness)
+	run --separate-stderr -2 isolate sh -c 'echo "$1" >/proc/sys/vm/swappiness' sh "$value"
+	[[ $stderr == *"Permission denied"* ]]
+}
+
+@test "part-2: under sudo, root inside is the sudo caller (SUDO_UID, SUDO_GID)" {
+	SUDO_UID=1000 SUDO_GID=1001 run -0 isolate cat /proc/self/uid_map /proc/self/gid_map
+	[[ $(echo ${lines[0]}) == "0 1000 1" ]]
+	[[ $(echo ${lines[1]}) == "0 1001 1" ]]
+}
+
+@test "part-2: plain root maps to nobody (65534), never to host root" {
+	run -0 env -u SUDO_UID -u SUDO_GID "$(isolate_binary)" cat /proc/self/uid_map /proc/self/gid_map
+	[[ $(echo ${lines[0]}) == "0 65534 1" ]]
+	[[ $(echo ${lines[1]}) == "0 65534 1" ]]
+	SUDO_UID=0 SUDO_GID=0 run -0 isolate cat /proc/self/uid_map
+	[[ $(echo ${lines[0]}) == "0 65534 1" ]]
+}
+
+@test "part-2: --map-uid and --map-gid win over SUDO_UID" {
+	SUDO_UID=1000 SUDO_GID=1000 run -0 isolate --map-uid 42 --map-gid 43 \
+		cat /proc/self/uid_map /proc/self/gid_map
+	[[ $(echo ${lines[0]}) == "0 42 1" ]]
+	[[ $(echo ${lines[1]}) == "0 43 1" ]]
+}
+
+@test "part-2: as root, setgroups stays allowed in the namespace" {
+	run -0 isolate cat /proc/self/setgroups
+	[[ $output == allow ]]
+}
+
+@test "part-2: bad --map-uid and --map-gid values are refused (125)" {
+	run --separate-stderr -125 isolate --map-uid abc true
+	[[ ${stderr_lines[0]} == "isolate: --map-uid: 'abc' is not a user or group id" ]]
+	run --separate-stderr -125 isolate --map-gid -1 true
+	[[ ${stderr_lines[0]} == "isolate: --map-gid: '-1' is not a user or group id" ]]
+	run --separate-stderr -125 isolate --map-uid 4294967295 true
+	[[ ${stderr_lines[0]} == "isolate: --map-uid: 4294967295 is out of range (0 to 4294967294)" ]]
+	run --separate-stderr -125 isolate --map-uid 99999999999999999999 true
+	[[ ${stderr_lines[0]} == *"is out of range (0 to 4294967294)" ]]
+	run --separate-stderr -125 isolate --map-gid "" true
+	[[ ${stderr_lines[0]} == "isolate: --map-gid: '' is not a user or group id" ]]
+}
+
+@test "part-2: rootless, an unprivileged user is root inside, with its host name" {
+	bin=$(binary_for_nobody)
+	run -0 as_nobody "$bin" --hostname rootless sh -c \
+		'id -u; cat /proc/sys/kernel/hostname /proc/self/uid_map /proc/self/setgroups'
+	[[ ${lines[0]} == 0 ]]
+	[[ ${lines[1]} == rootless ]]
+	[[ $(echo ${lines[2]}) == "0 65534 1" ]]
+	[[ ${lines[3]} == deny ]]
+}
+
+@test "part-2: rootless, mapping someone else's id fails with the file named and a hint" {
+	bin=$(binary_for_nobody)
+	run --separate-stderr -125 as_nobody "$bin" --map-uid 0 true
+	[[ ${stderr_lines[0]} =~ ^isolate:\ write\ /proc/[0-9]+/uid_map\ \"0\ 0\ 1\":\ Operation\ not\ permitted$ ]]
+	[[ ${stderr_lines[1]} == "isolate: hint: without root, you can map only your own id (uid 65534, gid 65534)" ]]
+	run --separate-stderr -125 as_nobody "$bin" --map-gid 0 true
+	[[ ${stderr_lines[0]} =~ ^isolate:\ write\ /proc/[0-9]+/gid_map\ \"0\ 0\ 1\":\ Operation\ not\ permitted$ ]]
+}
+
+@test "part-2: where user namespaces are turned off, the error names the setting" {
+	# user.max_user_namespaces is per user namespace: set to 0 inside a
+	# container, it forbids new ones there and leaves the host alone.
+	bin=$(binary_for_nobody)
+	run --separate-stderr -125 isolate sh -c \
+		'echo 0 >/proc/sys/user/max_user_namespaces && exec "$1" true' sh "$bin"
+	[[ ${stderr_lines[0]} == "isolate: clone with CLONE_NEWUTS | CLONE_NEWUSER: No space left on device" ]]
+	[[ ${stderr_lines[1]} == "isolate: hint: new user namespaces are turned off here: user.max_user_namespaces = 0" ]]
+}
+
+# Negative controls: part-2 still shares these with the host.
+
+@test "part-2: not isolated: the mount namespace is the host's, and host files are visible" {
+	run -0 isolate sh -c 'readlink /proc/self/ns/mnt; cat /etc/os-release | head -n 1'
+	[[ ${lines[0]} == "$(namespace_of mnt)" ]]
+	[[ ${lines[1]} == "$(head -n 1 /etc/os-release)" ]]
+}
+
+@test "part-2: not isolated: the PID namespace is the host's, and host processes are visible" {
+	run -0 isolate sh -c 'readlink /proc/self/ns/pid; echo $$; cat /proc/1/comm'
+	[[ ${lines[0]} == "$(namespace_of pid)" ]]
+	[[ ${lines[1]} -gt 1 ]]
+	[[ ${lines[2]} == "$(cat /proc/1/comm)" ]]
+}
+
+@test "part-2: not isolated: the network namespace is the host's, with the host's links" {
+	run -0 isolate sh -c 'readlink /proc/self/ns/net; ls /sys/class/net'
+	[[ ${lines[0]} == "$(namespace_of net)" ]]
+	[[ ${lines[*]:1} == "$(echo $(ls /sys/class/net))" ]]
+}
+
+@test "part-2: not isolated: the IPC and cgroup namespaces are the host's" {
+	run -0 isolate sh -c 'readlink /proc/self/ns/ipc /proc/self/ns/cgroup'
+	[[ ${lines[0]} == "$(namespace_of ipc)" ]]
+	[[ ${lines[1]} == "$(namespace_of cgroup)" ]]
+}
