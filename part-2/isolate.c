@@ -154,13 +154,15 @@ static void prepare_uts(const struct options *opts)
 /* Write one line to /proc/PID/<file>: "<inside> <outside> <count>". */
 static void write_id_map(pid_t pid, const char *file, unsigned int outside)
 {
-	char path[64];
+	char path[64], why[128];
 
 	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
 	if (write_file(path, "0 %u 1\n", outside) == 0)
 		return;
 	report_errno("write %s \"0 %u 1\"", path, outside);
-	if (errno == EPERM && geteuid() != 0)
+	if (errno == EPERM && userns_restriction(why, sizeof why) != NULL)
+		hint("user namespaces are restricted here: %s", why);
+	else if (errno == EPERM && geteuid() != 0)
 		hint("without root, you can map only your own id (uid %u, gid %u)",
 		     (unsigned int)geteuid(), (unsigned int)getegid());
 	exit_now(EXIT_SETUP_FAILED);

@@ -22,5 +22,15 @@ verdict() {
 	for ns in user mnt pid net ipc cgroup time; do
 		[[ $(verdict "$ns" part-1) == host ]]
 	done
-	[[ $output == *"part-1   hostname=part-1-demo uid=0"* ]]
+	[[ $output == *"part-1   hostname=part-1-demo uid=0 host-uid=0 "* ]]
+}
+
+@test "demo: part-2's column adds the user namespace, and the command is root inside" {
+	run -0 "$REPO/tests/demo.sh" part-1 part-2
+	[[ $(verdict uts part-2) == NEW && $(verdict user part-2) == NEW ]]
+	for ns in mnt pid net ipc cgroup time; do
+		[[ $(verdict "$ns" part-2) == host ]]
+	done
+	[[ $(verdict user part-1) == host ]]
+	[[ $output == *"part-2   hostname=part-2-demo uid=0 host-uid=65534 "* ]]
 }

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.." || exit 1
 
 namespaces="uts user mnt pid net ipc cgroup time"
 probe='for ns in '"$namespaces"'; do readlink /proc/self/ns/$ns; done
-echo "hostname=$(cat /proc/sys/kernel/hostname) uid=$(id -u) pid=$$"'
+echo "hostname=$(cat /proc/sys/kernel/hostname) uid=$(id -u) host-uid=$(awk "{print \$2}" /proc/self/uid_map) pid=$$"'
 
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -47,7 +47,7 @@ done
 
 echo
 echo "evidence (inside the command, and on the host):"
-printf '  %-8s %s\n' host "hostname=$(cat /proc/sys/kernel/hostname) uid=$(id -u) pid=$$"
+printf '  %-8s %s\n' host "hostname=$(cat /proc/sys/kernel/hostname) uid=$(id -u) host-uid=$(id -u) pid=$$"
 for part in "$@"; do
 	printf '  %-8s %s\n' "$part" "$(tail -n 1 "$tmp/$part")"
 done
