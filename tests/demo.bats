@@ -17,7 +17,7 @@ verdict() {
 }
 
 @test "demo: part-1's column shows the UTS namespace new and every other the host's" {
-	run -0 "$REPO/tests/demo.sh" part-1
+	run -0 env -u SUDO_UID -u SUDO_GID "$REPO/tests/demo.sh" part-1
 	[[ $(verdict uts part-1) == NEW ]]
 	for ns in user mnt pid net ipc cgroup time; do
 		[[ $(verdict "$ns" part-1) == host ]]
@@ -26,7 +26,7 @@ verdict() {
 }
 
 @test "demo: part-2's column adds the user namespace, and the command is root inside" {
-	run -0 "$REPO/tests/demo.sh" part-1 part-2
+	run -0 env -u SUDO_UID -u SUDO_GID "$REPO/tests/demo.sh" part-1 part-2
 	[[ $(verdict uts part-2) == NEW && $(verdict user part-2) == NEW ]]
 	for ns in mnt pid net ipc cgroup time; do
 		[[ $(verdict "$ns" part-2) == host ]]
