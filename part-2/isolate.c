@@ -160,9 +160,11 @@ static void write_id_map(pid_t pid, const char *file, unsigned int outside)
 	if (write_file(path, "0 %u 1\n", outside) == 0)
 		return;
 	report_errno("write %s \"0 %u 1\"", path, outside);
-	if (errno == EPERM && userns_restriction(why, sizeof why) != NULL)
+	if (errno != EPERM)
+		exit_now(EXIT_SETUP_FAILED);
+	if (userns_restriction(why, sizeof why) != NULL)
 		hint("user namespaces are restricted here: %s", why);
-	else if (errno == EPERM && geteuid() != 0)
+	else if (geteuid() != 0)
 		hint("without root, you can map only your own id (uid %u, gid %u)",
 		     (unsigned int)geteuid(), (unsigned int)getegid());
 	exit_now(EXIT_SETUP_FAILED);
