@@ -112,17 +112,30 @@ int wait_command(pid_t pid, const struct relay *r)
 				continue;
 			die_errno("wait for signals");
 		}
+		/*
+		 * SI_KERNEL: the terminal sent it (Ctrl-C, a hang-up...)
+		 * to its whole foreground process group, the command
+		 * included.  Passing it on would deliver it twice.
+		 */
+		if (info.si_signo != SIGCHLD && info.si_code == SI_KERNEL)
+			continue;
 		if (info.si_signo != SIGCHLD) {
 			if (kill(pid, info.si_signo) == -1 && errno != ESRCH)
 				die_errno("forward signal %d to pid %d",
 					  info.si_signo, (int)pid);
 			continue;
 		}
-		pid_t done = waitpid(pid, &wstatus, WNOHANG);
+		/*
+		 * Reap every child that has ended, not only `pid`: as PID 1
+		 * of a PID namespace (--init, from part 3) we also inherit
+		 * the orphans, and a zombie is reaped only by its parent.
+		 */
+		pid_t done;
 
+		while ((done = waitpid(-1, &wstatus, WNOHANG)) > 0)
+			if (done == pid)
+				return exit_status(wstatus);
 		if (done == -1)
 			die_errno("wait for pid %d", (int)pid);
-		if (done == pid)
-			return exit_status(wstatus);
 	}
 }

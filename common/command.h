@@ -25,7 +25,8 @@ void block_signals(struct relay *r);
 noreturn void exec_command(char *const argv[], const struct relay *r);
 
 /* Parent: pass on SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2
- * until the child `pid` ends; return isolate's exit status. */
+ * until the child `pid` ends, reaping any other child that ends on the
+ * way; return isolate's exit status. */
 int wait_command(pid_t pid, const struct relay *r);
 
 #endif

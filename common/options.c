@@ -25,13 +25,19 @@ noreturn void usage_error(const char *fmt, ...)
 
 noreturn void bad_option(int getopt_result, const char *word, int short_opt)
 {
-	/* getopt_long(3) sets optopt (`short_opt`) for a short option and
-	 * leaves it 0 for a long one, which is then the word it stopped at. */
+	/*
+	 * getopt_long(3) leaves optopt (`short_opt`) 0 for an unknown long
+	 * option, which is then `word`; it sets it for an unknown short one,
+	 * and to the option's own letter for "--verbose=1".
+	 */
 	if (getopt_result == ':')
 		usage_error("option %s needs a value", word);
+	if (strncmp(word, "--", 2) == 0 && strchr(word, '=') != NULL)
+		usage_error("option %.*s takes no value",
+			    (int)(strchr(word, '=') - word), word);
 	if (short_opt != 0)
 		usage_error("unknown option -%c", short_opt);
-	usage_error("unknown option %s", word);
+	usage_error("unknown or ambiguous option %s", word);
 }
 
 void check_length(const char *option, const char *value, size_t max)

@@ -135,8 +135,9 @@ int main(int argc, char **argv)
 		exit_now(EXIT_SETUP_FAILED);
 	}
 	trace(opts.verbose, "cloned pid %d into a new UTS namespace", (int)pid);
+	/* The parent's setup goes here: none yet; part-2 writes the maps. */
 
+	trace(opts.verbose, "releasing pid %d to run %s", (int)pid, opts.command[0]);
 	release_child(&c.sync);
-	trace(opts.verbose, "released pid %d to run %s", (int)pid, opts.command[0]);
 	return wait_command(pid, &c.signals);
 }

@@ -167,12 +167,16 @@ static void write_id_map(pid_t pid, const char *file, unsigned int outside)
 	else if (geteuid() != 0)
 		hint("without root, you can map only your own id (uid %u, gid %u)",
 		     (unsigned int)geteuid(), (unsigned int)getegid());
+	else
+		hint("%u must be mapped in isolate's own user namespace too (/proc/self/%s)",
+		     outside, file);
 	exit_now(EXIT_SETUP_FAILED);
 }
 
 /*
  * From the parent, while the child waits: map root inside to one host
- * uid and gid.  Until then the child is the overflow id, 65534.
+ * uid and gid.  Until then, ids read as the overflow id 65534 inside,
+ * though the child still holds the caller's credentials on the host.
  */
 static void prepare_userns(pid_t pid, const struct options *opts)
 {
@@ -257,7 +261,7 @@ int main(int argc, char **argv)
 	trace(opts.verbose, "cloned pid %d into new UTS and user namespaces", (int)pid);
 	prepare_userns(pid, &opts);
 
+	trace(opts.verbose, "releasing pid %d to run %s", (int)pid, opts.command[0]);
 	release_child(&c.sync);
-	trace(opts.verbose, "released pid %d to run %s", (int)pid, opts.command[0]);
 	return wait_command(pid, &c.signals);
 }

@@ -11,9 +11,13 @@
 
 bats_require_minimum_version 1.5.0
 
+# A test that hangs fails instead (bats 1.7+).
+export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
+
 REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 : "${ISOLATE_VARIANT:=normal}"
 NOBODY=(setpriv --reuid 65534 --regid 65534 --clear-groups)
+ROOTFS_ARGS=()
 
 # A sanitizer report must fail the test loudly, not pass as a 1.
 export ASAN_OPTIONS=exitcode=86:detect_leaks=1
@@ -35,15 +39,49 @@ test_mark() {
 	echo "ISOLATE_TEST_MARK=${BATS_TEST_TMPDIR##*/}-$$"
 }
 
+# From part-3 on, the command runs in a root filesystem: $REPO/rootfs, or
+# the private copy that container_path made for this test.
+rootfs_args() {
+	ROOTFS_ARGS=()
+	if ((PART >= 3)); then
+		ROOTFS_ARGS=(--rootfs "${ROOTFS:-$REPO/rootfs}")
+	fi
+}
+
 isolate() {
-	env "$(test_mark)" "$(isolate_binary)" "$@"
+	rootfs_args
+	env "$(test_mark)" "$(isolate_binary)" "${ROOTFS_ARGS[@]}" "$@"
+}
+
+# container_path NAME: a file the test prepares for the command.  Sets
+# HOST_PATH, where the test writes it, and INSIDE_PATH, where the command
+# finds it: the same path for part-1 and part-2 (a directory every user
+# can reach, since from part-2 on root inside is unprivileged); from
+# part-3 on, /tmp/NAME in a private copy of the rootfs, so that tests
+# never write to the shared one.
+container_path() {
+	if ((PART >= 3)); then
+		if [[ -z ${ROOTFS:-} ]]; then
+			ROOTFS=$(world_writable_dir)/rootfs
+			cp -a "$REPO/rootfs" "$ROOTFS"
+		fi
+		HOST_PATH=$ROOTFS/tmp/$1
+		INSIDE_PATH=/tmp/$1
+	else
+		[[ -n ${SHARED_DIR:-} ]] || SHARED_DIR=$(world_writable_dir)
+		HOST_PATH=$SHARED_DIR/$1
+		INSIDE_PATH=$HOST_PATH
+	fi
+	rootfs_args
 }
 
 # For `isolate_in_background ARGS... &`: exec makes $! isolate's own pid,
 # and env sets the signals that a non-interactive shell ignores in
 # background jobs (SIGINT, SIGQUIT) back to their defaults.
 isolate_in_background() {
-	exec env --default-signal "$(test_mark)" "$(isolate_binary)" "$@"
+	rootfs_args
+	exec env --default-signal "$(test_mark)" "$(isolate_binary)" \
+		"${ROOTFS_ARGS[@]}" "$@"
 }
 
 require_root() {

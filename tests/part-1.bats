@@ -69,7 +69,7 @@ setup() {
 	run -0 isolate sh -c 'readlink /proc/self/ns/user; id -u; cat /proc/self/uid_map'
 	[[ ${lines[0]} == "$(namespace_of user)" ]]
 	[[ ${lines[1]} == 0 ]]
-	[[ $(echo ${lines[2]}) == "0 0 4294967295" ]]
+	[[ $(echo ${lines[2]}) == "$(echo $(cat /proc/self/uid_map))" ]]
 }
 
 @test "part-1: not isolated: the mount namespace is the host's" {
@@ -95,4 +95,12 @@ setup() {
 	run -0 isolate sh -c 'readlink /proc/self/ns/ipc /proc/self/ns/cgroup'
 	[[ ${lines[0]} == "$(namespace_of ipc)" ]]
 	[[ ${lines[1]} == "$(namespace_of cgroup)" ]]
+}
+
+@test "part-1: not isolated: a background process outlives the command" {
+	container_path sleeper.pid
+	run -0 isolate sh -c 'sleep 1000 >/dev/null 2>&1 & echo $! >"$1"' sh "$INSIDE_PATH"
+	pid=$(cat "$HOST_PATH")
+	[[ $(cat "/proc/$pid/comm") == sleep ]]
+	kill -KILL "$pid"
 }

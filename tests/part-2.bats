@@ -184,3 +184,24 @@ stop_sleeper() {
 	[[ ${lines[0]} == "$(namespace_of ipc)" ]]
 	[[ ${lines[1]} == "$(namespace_of cgroup)" ]]
 }
+
+@test "part-2: not isolated: a background process outlives the command" {
+	container_path sleeper.pid
+	run -0 isolate sh -c 'sleep 1000 >/dev/null 2>&1 & echo $! >"$1"' sh "$INSIDE_PATH"
+	pid=$(cat "$HOST_PATH")
+	[[ $(cat "/proc/$pid/comm") == sleep ]]
+	kill -KILL "$pid"
+}
+
+@test "part-2: nested, isolate maps only ids its own namespace has, and says so" {
+	bin=$(binary_for_nobody)
+	# Inside, only 0 is mapped: the default 65534 cannot be.
+	run --separate-stderr -125 isolate sh -c 'exec "$1" true' sh "$bin"
+	[[ ${stderr_lines[0]} =~ ^isolate:\ write\ /proc/[0-9]+/uid_map\ \"0\ 65534\ 1\":\ Operation\ not\ permitted$ ]]
+	[[ ${stderr_lines[1]} == "isolate: hint: 65534 must be mapped in isolate's own user namespace too (/proc/self/uid_map)" ]]
+	# Root inside the inner one is root of the outer one: host uid 65534.
+	run --separate-stderr -0 isolate sh -c \
+		'exec "$1" --map-uid 0 --map-gid 0 sh -c "id -u; cat /proc/self/uid_map"' sh "$bin"
+	[[ ${lines[0]} == 0 ]]
+	[[ $(echo ${lines[1]}) == "0 0 1" ]]
+}

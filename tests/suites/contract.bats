@@ -31,7 +31,7 @@ setup() {
 
 @test "part-$PART: an unknown option is named, exit 125" {
 	run --separate-stderr -125 isolate --no-such-option true
-	[[ ${stderr_lines[0]} == "isolate: unknown option --no-such-option" ]]
+	[[ ${stderr_lines[0]} == "isolate: unknown or ambiguous option --no-such-option" ]]
 	run --separate-stderr -125 isolate -x true
 	[[ ${stderr_lines[0]} == "isolate: unknown option -x" ]]
 }
@@ -39,6 +39,13 @@ setup() {
 @test "part-$PART: an option missing its value is named, exit 125" {
 	run --separate-stderr -125 isolate --hostname
 	[[ ${stderr_lines[0]} == "isolate: option --hostname needs a value" ]]
+}
+
+@test "part-$PART: a value given to an option that takes none is refused (125)" {
+	run --separate-stderr -125 isolate --verbose=1 true
+	[[ ${stderr_lines[0]} == "isolate: option --verbose takes no value" ]]
+	run --separate-stderr -125 isolate --verbose -xv true
+	[[ ${stderr_lines[0]} == "isolate: unknown option -x" ]]
 }
 
 @test "part-$PART: options stop at the command, which gets its own" {
@@ -87,22 +94,24 @@ setup() {
 # user can reach: from part-2 on, root inside is an unprivileged user.
 
 @test "part-$PART: a command that cannot be executed gives 126 and one line" {
-	dir=$(world_writable_dir)
-	run --separate-stderr -126 isolate "$dir"
-	[[ $stderr == "isolate: exec $dir: Permission denied" ]]
-	printf 'echo hi\n' >"$dir/not-executable"
-	chmod 644 "$dir/not-executable"
-	run --separate-stderr -126 isolate "$dir/not-executable"
-	[[ $stderr == "isolate: exec $dir/not-executable: Permission denied" ]]
+	container_path a-directory
+	mkdir -m 755 "$HOST_PATH"
+	run --separate-stderr -126 isolate "$INSIDE_PATH"
+	[[ $stderr == "isolate: exec $INSIDE_PATH: Permission denied" ]]
+	container_path not-executable
+	printf 'echo hi\n' >"$HOST_PATH"
+	chmod 644 "$HOST_PATH"
+	run --separate-stderr -126 isolate "$INSIDE_PATH"
+	[[ $stderr == "isolate: exec $INSIDE_PATH: Permission denied" ]]
 }
 
 @test "part-$PART: a script whose interpreter is missing gives 127 and a hint" {
-	dir=$(world_writable_dir)
-	printf '#!/no/such/interpreter\n' >"$dir/script"
-	chmod 755 "$dir/script"
-	run --separate-stderr -127 isolate "$dir/script"
-	[[ ${stderr_lines[0]} == "isolate: exec $dir/script: No such file or directory" ]]
-	[[ ${stderr_lines[1]} == "isolate: hint: $dir/script exists: the interpreter on its #! line does not" ]]
+	container_path script
+	printf '#!/no/such/interpreter\n' >"$HOST_PATH"
+	chmod 755 "$HOST_PATH"
+	run --separate-stderr -127 isolate "$INSIDE_PATH"
+	[[ ${stderr_lines[0]} == "isolate: exec $INSIDE_PATH: No such file or directory" ]]
+	[[ ${stderr_lines[1]} == "isolate: hint: $INSIDE_PATH exists: the interpreter on its #! line does not" ]]
 }
 
 @test "part-$PART: a command missing from a \$PATH with an unreadable directory still gives 127" {
@@ -123,22 +132,24 @@ setup() {
 # Start the command in the background, wait until it has set its traps,
 # send SIGNAL to isolate and return isolate's exit status.
 signal_isolate() {
-	local signal=$1 ready="$SIGNAL_DIR/ready.$1"
+	local signal=$1
+	container_path "ready.$signal"
 	isolate_in_background sh -c '
 		for s in INT TERM HUP QUIT USR1 USR2; do
 			trap "echo got $s; exit 100" "$s"
 		done
 		: >"$1"
-		while :; do sleep 0.05; done' sh "$ready" \
+		while :; do sleep 0.05; done' sh "$INSIDE_PATH" \
 		>"$BATS_TEST_TMPDIR/out.$signal" &
 	local pid=$!
-	wait_until test -e "$ready"
+	wait_until test -e "$HOST_PATH"
 	kill -s "$signal" "$pid"
+	# Bounded: if the signal is lost, fail instead of hanging.
+	wait_until test ! -e "/proc/$pid/comm" || kill -KILL "$pid"
 	wait "$pid"
 }
 
 @test "part-$PART: SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 reach the command" {
-	SIGNAL_DIR=$(world_writable_dir)
 	for signal in INT TERM HUP QUIT USR1 USR2; do
 		# 100 is the command's trap; isolate dying itself would be 128+N.
 		run -100 signal_isolate "$signal"
@@ -147,12 +158,39 @@ signal_isolate() {
 }
 
 @test "part-$PART: isolate's own file descriptors do not reach the command" {
-	# The same listing with and without isolate: it adds nothing.
-	local list='ls /proc/$$/fd | sort -n | tr "\n" " "'
-	without=$(sh -c "$list")
-	run --separate-stderr -0 isolate sh -c "$list"
+	# The same listing with and without isolate: it adds nothing.  (ls
+	# lists its own fds, the directory it reads among them.)
+	without=$(ls /proc/self/fd | sort -n)
+	run --separate-stderr -0 isolate ls /proc/self/fd
+	sorted=$(sort -n <<<"$output")
+	[[ $sorted == "$without" ]]
+	[[ $sorted == $'0\n1\n2\n'* ]]
+}
+
+@test "part-$PART: with stdin and stderr closed, isolate's setup pipe stays off them" {
+	# Were the pipe on fd 0 or 2, isolate's own -v lines would go into
+	# it, and the child would take them for the go-ahead, too early.
+	container_path fds
+	closed() { ("$@" <&- 2>&-); }
+	run -0 closed env "$(test_mark)" "$(isolate_binary)" "${ROOTFS_ARGS[@]}" -v \
+		sh -c 'ls /proc/self/fd >"$1"' sh "$INSIDE_PATH"
+	inside=$(tr '\n' ' ' <"$HOST_PATH")
+	closed sh -c 'ls /proc/self/fd >"$1"' sh "$HOST_PATH"
+	[[ $inside == "$(tr '\n' ' ' <"$HOST_PATH")" ]]
+}
+
+@test "part-$PART: the command starts with the caller's signal mask, not isolate's" {
+	without=$(grep '^SigBlk' /proc/self/status)
+	run -0 isolate grep '^SigBlk' /proc/self/status
 	[[ $output == "$without" ]]
-	[[ $output == "0 1 2 "* ]]
+}
+
+@test "part-$PART: a caller that ignores SIGCHLD still gets the exit status" {
+	# With SIGCHLD ignored the kernel would reap the child unseen; isolate
+	# resets it.  timeout turns a hang into a failure.
+	rootfs_args
+	run -7 timeout -s KILL 20 perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV' \
+		env "$(test_mark)" "$(isolate_binary)" "${ROOTFS_ARGS[@]}" sh -c 'exit 7'
 }
 
 @test "part-$PART: the command dies when isolate is killed with SIGKILL" {
