@@ -3,6 +3,7 @@
 #   make               build every stage (part-N/isolate)
 #   make part-N        build one stage
 #   make demo          build, then show live what each stage isolates
+#   make rootfs        ./rootfs, from Debian's busybox-static (parts 3, 4)
 #   make test          the whole suite, on the normal and the sanitized build
 #   make test-part-N   one stage's suite (normal build)
 #   make diff A=1 B=2  what stage B adds to stage A
@@ -15,6 +16,7 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 export CC CFLAGS
 
 .PHONY: all $(PARTS) sanitized demo test test-sanitized clean diff deps-test
+.PHONY: deps-rootfs
 .PHONY: $(PARTS:part-%=test-part-%)
 
 all: $(PARTS)
@@ -25,8 +27,17 @@ $(PARTS):
 sanitized:
 	for p in $(PARTS); do $(MAKE) -C $$p sanitized || exit; done
 
-demo: all
+demo: all rootfs
 	@tests/demo.sh $(PARTS)
+
+deps-rootfs:
+	@tests/deps.sh rootfs
+
+# Built once; `make clean` keeps it, `rm -rf rootfs` rebuilds it.
+rootfs: common/mkrootfs.sh
+	@$(MAKE) -s deps-rootfs
+	common/mkrootfs.sh $@
+	@touch $@
 
 # On a fresh machine, `sudo make test` installs what the suite needs.
 deps-test:
@@ -34,15 +45,15 @@ deps-test:
 
 # The suite runs twice: once on the normal build, once under ASan+UBSan.
 test: deps-test
-	$(MAKE) all sanitized
+	$(MAKE) all sanitized rootfs
 	tests/run --jobs $(JOBS) -- normal sanitized
 
 test-sanitized: deps-test
-	$(MAKE) sanitized
+	$(MAKE) sanitized rootfs
 	tests/run --jobs $(JOBS) -- sanitized
 
 $(PARTS:part-%=test-part-%): test-part-%: deps-test
-	$(MAKE) part-$*
+	$(MAKE) part-$* rootfs
 	tests/run --jobs $(JOBS) --part $* -- normal
 
 diff:

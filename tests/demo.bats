@@ -34,3 +34,16 @@ verdict() {
 	[[ $(verdict user part-1) == host ]]
 	[[ $output == *"part-2   hostname=part-2-demo uid=0 host-uid=65534 "* ]]
 }
+
+@test "demo: part-3's column adds the mount and PID namespaces, and the command is PID 1" {
+	[[ -x $REPO/rootfs/bin/busybox ]] || skip "no rootfs: run make rootfs"
+	run -0 env -u SUDO_UID -u SUDO_GID "$REPO/tests/demo.sh" part-1 part-2 part-3
+	for ns in uts user mnt pid; do
+		[[ $(verdict "$ns" part-3) == NEW ]]
+	done
+	for ns in net ipc cgroup time; do
+		[[ $(verdict "$ns" part-3) == host ]]
+	done
+	[[ $(verdict mnt part-2) == host && $(verdict pid part-2) == host ]]
+	[[ $output == *"part-3   hostname=part-3-demo uid=0 host-uid=65534 pid=1"* ]]
+}

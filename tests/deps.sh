@@ -2,8 +2,9 @@
 # deps.sh: install what a fresh Debian or Ubuntu machine lacks for a job.
 #
 #   tests/deps.sh build   a C compiler and make
-#   tests/deps.sh test    the above, plus bats, GNU parallel, clang (for
-#                         the sanitized build), iproute2, procps
+#   tests/deps.sh rootfs  busybox-static, for make rootfs
+#   tests/deps.sh test    all of the above, plus bats, GNU parallel,
+#                         iproute2, procps, util-linux
 #
 # It installs only missing commands, with apt-get, and only as root;
 # otherwise it names the packages and fails.
@@ -18,7 +19,11 @@ need cc gcc
 need make make
 case ${1:-build} in
 build) ;;
+rootfs)
+	need busybox busybox-static
+	;;
 test)
+	need busybox busybox-static
 	need bats bats
 	need parallel parallel
 	need ip iproute2
@@ -26,7 +31,7 @@ test)
 	need setpriv util-linux
 	;;
 *)
-	echo "usage: $0 build|test" >&2
+	echo "usage: $0 build|rootfs|test" >&2
 	exit 2
 	;;
 esac

@@ -140,6 +140,13 @@ as_nobody() {
 	env "$(test_mark)" "${NOBODY[@]}" "$@"
 }
 
+# Wait for the background job PID and set $status to its exit status
+# (`run wait` cannot: run's subshell is not the job's parent).
+wait_status() {
+	status=0
+	wait "$1" || status=$?
+}
+
 no_marked_processes() {
 	[[ -z $(marked_pids) ]]
 }
@@ -155,6 +162,10 @@ host_snapshot() {
 	awk '{print $5, $9, $10}' /proc/self/mountinfo | sort
 	echo "links:"
 	ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sort
+	if [[ -d $REPO/rootfs ]]; then
+		echo "rootfs:"
+		find "$REPO/rootfs" -printf '%P %M %U:%G %s\n' | sort
+	fi
 }
 
 setup() {

@@ -1,0 +1,214 @@
+#!/usr/bin/env bats
+# part-3: the mount and PID namespaces, in a root filesystem of its own.
+# What they isolate (files, mounts, processes), PID 1's duties and
+# --init, bad --rootfs values; and, as negative controls, what is still
+# the host's: the network, IPC and cgroups.
+
+PART=3
+load helpers
+
+setup() {
+	require_root "these tests read the host's view of the container's processes"
+	[[ -x $REPO/rootfs/bin/busybox ]] || skip "no rootfs: run make rootfs"
+	host_snapshot >"$BATS_TEST_TMPDIR/host.before"
+}
+
+# The processes of the PID namespace NS, as seen from the host:
+# "state comm" per line, sorted.
+processes_in() {
+	local ns=$1 dir
+	for dir in /proc/[0-9]*; do
+		[[ $(readlink "$dir/ns/pid" 2>/dev/null) == "$ns" ]] || continue
+		echo "$(awk '{print $3}' "$dir/stat" 2>/dev/null) $(cat "$dir/comm" 2>/dev/null)"
+	done | sort
+}
+
+# Conditions for wait_until, evaluated afresh on every try.
+has_child() { pgrep -P "$1" >/dev/null; }
+has_grandchild() { # PID COMM
+	local child
+	child=$(pgrep -P "$1") && pgrep -x "$2" -P "$child" >/dev/null
+}
+has_zombie() { processes_in "$1" | grep -q '^Z '; }
+holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
+
+@test "part-3: the command runs in new mount and PID namespaces" {
+	run -0 isolate sh -c 'readlink /proc/self/ns/mnt; readlink /proc/self/ns/pid'
+	[[ ${lines[0]} == mnt:\[*\] && ${lines[0]} != "$(namespace_of mnt)" ]]
+	[[ ${lines[1]} == pid:\[*\] && ${lines[1]} != "$(namespace_of pid)" ]]
+}
+
+@test "part-3: the command is PID 1" {
+	run -0 isolate sh -c 'echo $$'
+	[[ $output == 1 ]]
+}
+
+@test "part-3: /proc and ps show only the container's processes" {
+	run -0 isolate sh -c 'ls -d /proc/[0-9]* | wc -l; ps -o pid,comm; true'
+	# sh (PID 1), ls and wc: three processes, whatever the host runs.
+	[[ ${lines[0]} -eq 3 ]]
+	[[ $(echo ${lines[1]}) == "PID COMMAND" ]]
+	[[ $(echo ${lines[2]}) == "1 sh" ]]
+	[[ $(echo ${lines[3]}) =~ ^[0-9]+\ ps$ ]]
+	[[ ${#lines[@]} -eq 4 ]]
+}
+
+@test "part-3: the rootfs's files are visible, and the host's are not" {
+	container_path marker
+	dir=$(world_writable_dir)
+	echo host-only >"$dir/host-file"
+	run -0 isolate sh -c 'cat /etc/passwd; test -e "$1" && echo LEAK || echo absent' sh "$dir/host-file"
+	expected=$(cat "$ROOTFS/etc/passwd"; echo absent)
+	[[ $output == "$expected" ]]
+}
+
+@test "part-3: the container's mount table holds only its own mounts" {
+	run -0 isolate sh -c 'awk "{print \$5}" /proc/self/mountinfo'
+	[[ $(echo $output) == "/ /proc /dev /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty" ]]
+}
+
+@test "part-3: /dev has the usual devices, and they work" {
+	run -0 isolate sh -c 'ls /dev; echo x >/dev/null; head -c 4 /dev/urandom | wc -c; head -c 3 /dev/zero | wc -c'
+	[[ $(echo $output) == "fd full null random tty urandom zero 4 3" ]]
+}
+
+@test "part-3: a mount made inside never reaches the host, during or after the run" {
+	container_path ready
+	# --init: PID 1 must act on the SIGTERM that ends the test.
+	isolate_in_background --init sh -c \
+		'mount -t tmpfs inside-only /root && : >/tmp/ready && exec sleep 1000' &
+	local pid=$!
+	wait_until test -e "$HOST_PATH"
+	during=$(host_snapshot)
+	kill -TERM "$pid"
+	wait_status "$pid"
+	[[ $status -eq 143 ]]
+	[[ $during == "$(cat "$BATS_TEST_TMPDIR/host.before")" ]]
+	[[ $during != *inside-only* ]]
+}
+
+@test "part-3: with a shared / (in a throwaway mount namespace), nothing propagates back" {
+	# unshare -m: never make the host's own / shared.
+	run -0 env "$(test_mark)" unshare -m --propagation unchanged sh -c '
+		mount --make-rshared / || exit 90
+		findmnt -no PROPAGATION / >&2
+		before=$(cat /proc/self/mountinfo)
+		"$@" sh -c "mount -t tmpfs inside-only /root && echo ran" || exit 91
+		[ "$before" = "$(cat /proc/self/mountinfo)" ] && echo unchanged' \
+		sh "$(isolate_binary)" --rootfs "$REPO/rootfs"
+	[[ $(echo $output) == "shared ran unchanged" ]]
+}
+
+@test "part-3: the rootfs on the host is the same after a run" {
+	container_path ready
+	before=$(find "$ROOTFS" -printf '%P %M %U:%G\n' | sort)
+	run -0 isolate --init --hostname c3 sh -c 'ls / >/dev/null; echo done'
+	[[ $output == done ]]
+	[[ $(find "$ROOTFS" -printf '%P %M %U:%G\n' | sort) == "$before" ]]
+}
+
+@test "part-3: without --init, PID 1 ignores a signal it has no handler for" {
+	# The same command is killed in part-2 (143); as PID 1 it survives.
+	run -0 isolate sh -c 'kill -TERM $$; echo survived'
+	[[ $output == survived ]]
+}
+
+@test "part-3: with --init, the command is not PID 1 and a SIGTERM kills it" {
+	run -143 isolate --init sh -c 'echo $$ >&2; kill -TERM $$; echo survived'
+	[[ $output == 2 ]]
+}
+
+@test "part-3: with --init, SIGTERM to isolate ends a sleep (143)" {
+	isolate_in_background --init sleep 1000 &
+	local pid=$!
+	wait_until has_grandchild "$pid" sleep
+	kill -TERM "$pid"
+	wait_status "$pid"
+	[[ $status -eq 143 ]]
+}
+
+@test "part-3: with --init, the exit status and exec failures pass through" {
+	run -42 isolate --init sh -c 'exit 42'
+	run -137 isolate --init sh -c 'kill -KILL $$'
+	run --separate-stderr -127 isolate --init no-such-command
+	[[ $stderr == "isolate: exec no-such-command: command not found" ]]
+}
+
+@test "part-3: without --init an orphan stays a zombie; with --init it is reaped" {
+	for init in no yes; do
+		args=()
+		[[ $init == yes ]] && args=(--init)
+		isolate_in_background "${args[@]}" sh -c '(sleep 0 &); exec sleep 1000' &
+		pid=$!
+		wait_until has_child "$pid"
+		ns=$(namespace_of pid "$(pgrep -P "$pid")")
+		if [[ $init == no ]]; then
+			# PID 1 is sleep, which never calls wait(2).
+			wait_until has_zombie "$ns"
+		else
+			# Our init (isolate's own code, so its name) and sleep.
+			init=$(cat "/proc/$(pgrep -P "$pid")/comm")
+			wait_until holds_exactly "$ns" "S $init S sleep "
+		fi
+		kill -TERM "$pid"
+		[[ $init == yes ]] || kill -KILL "$pid"
+		wait "$pid" || true
+	done
+}
+
+@test "part-3: when PID 1 exits, no process of the container survives" {
+	# The same command leaves its sleep running in part-2.
+	run -0 isolate sh -c 'sleep 1000 >/dev/null 2>&1 & exit 0'
+	wait_until no_marked_processes
+}
+
+@test "part-3: a missing or non-directory --rootfs is refused (125), nothing mounted" {
+	run --separate-stderr -125 isolate --rootfs /no/such/dir true
+	[[ $stderr == "isolate: rootfs /no/such/dir: No such file or directory" ]]
+	run --separate-stderr -125 isolate --rootfs /etc/passwd true
+	[[ $stderr == "isolate: rootfs /etc/passwd: not a directory" ]]
+}
+
+@test "part-3: a rootfs whose proc or dev is a symlink is refused (125), nothing mounted through it" {
+	dir=$(world_writable_dir)
+	for link in proc dev; do
+		rm -rf "$dir/fs"
+		mkdir -p "$dir/fs/proc" "$dir/fs/dev" "$dir/target"
+		rmdir "$dir/fs/$link"
+		ln -s "$dir/target" "$dir/fs/$link"
+		run --separate-stderr -125 isolate --rootfs "$dir/fs" true
+		[[ $stderr == "isolate: rootfs $dir/fs/$link: a symlink, refused as a mount point" ]]
+		[[ -z $(ls -A "$dir/target") ]]
+	done
+}
+
+@test "part-3: the default rootfs is ./rootfs, with a hint when it is missing" {
+	cd "$REPO"
+	run -0 env "$(test_mark)" "$(isolate_binary)" cat /etc/hostname
+	[[ $output == isolate ]]
+	cd "$BATS_TEST_TMPDIR"
+	run --separate-stderr -125 env "$(test_mark)" "$(isolate_binary)" true
+	[[ ${stderr_lines[0]} == "isolate: rootfs rootfs: No such file or directory" ]]
+	[[ ${stderr_lines[1]} == "isolate: hint: build the default one with: make rootfs" ]]
+}
+
+@test "part-3: rootless, an unprivileged user gets PID 1 and the rootfs" {
+	container_path ready
+	bin=$(binary_for_nobody)
+	run -0 as_nobody "$bin" --rootfs "$ROOTFS" sh -c 'echo $$; id -u; cat /etc/hostname'
+	[[ $(echo $output) == "1 0 isolate" ]]
+}
+
+# Negative controls: part-3 still shares these with the host.
+
+@test "part-3: not isolated: the network namespace is the host's, with the host's links" {
+	run -0 isolate sh -c 'readlink /proc/self/ns/net; ls /sys/class/net 2>/dev/null; ip -o link | wc -l'
+	[[ ${lines[0]} == "$(namespace_of net)" ]]
+	[[ ${lines[-1]} -eq $(ip -o link | wc -l) ]]
+}
+
+@test "part-3: not isolated: the IPC and cgroup namespaces are the host's" {
+	run -0 isolate sh -c 'readlink /proc/self/ns/ipc; readlink /proc/self/ns/cgroup'
+	[[ ${lines[0]} == "$(namespace_of ipc)" ]]
+	[[ ${lines[1]} == "$(namespace_of cgroup)" ]]
+}
