@@ -47,3 +47,14 @@ verdict() {
 	[[ $(verdict mnt part-2) == host && $(verdict pid part-2) == host ]]
 	[[ $output == *"part-3   hostname=part-3-demo uid=0 host-uid=65534 pid=1"* ]]
 }
+
+@test "demo: part-4's column has every namespace new but time" {
+	[[ -x $REPO/rootfs/bin/busybox ]] || skip "no rootfs: run make rootfs"
+	run -0 env -u SUDO_UID -u SUDO_GID "$REPO/tests/demo.sh" part-1 part-2 part-3 part-4
+	for ns in uts user mnt pid net ipc cgroup; do
+		[[ $(verdict "$ns" part-4) == NEW ]]
+	done
+	[[ $(verdict time part-4) == host ]]
+	[[ $(verdict net part-3) == host && $(verdict ipc part-3) == host ]]
+	[[ $output == *"part-4   hostname=part-4-demo uid=0 host-uid=65534 pid=1"* ]]
+}

@@ -147,6 +147,19 @@ wait_status() {
 	wait "$1" || status=$?
 }
 
+# Host ends (iso<pid>) whose isolate process is gone: leaked links.  The
+# kernel deletes a pair asynchronously, so callers poll.
+orphan_host_ends() {
+	local link
+	for link in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^iso[0-9]+$'); do
+		[[ $(cat "/proc/${link#iso}/comm" 2>/dev/null) == isolate* ]] || echo "$link"
+	done
+}
+
+no_orphan_host_ends() {
+	[[ -z $(orphan_host_ends) ]]
+}
+
 no_marked_processes() {
 	[[ -z $(marked_pids) ]]
 }
@@ -160,8 +173,11 @@ host_snapshot() {
 	echo "hostname: $(cat /proc/sys/kernel/hostname)"
 	echo "mounts:"
 	awk '{print $5, $9, $10}' /proc/self/mountinfo | sort
+	# Host ends of running containers (iso<pid>) come and go with other
+	# tests; orphan_host_ends checks those.
 	echo "links:"
-	ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sort
+	ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 |
+		grep -vE '^iso[0-9]+$' | sort
 	if [[ -d $REPO/rootfs ]]; then
 		echo "rootfs:"
 		find "$REPO/rootfs" -printf '%P %M %U:%G %s\n' | sort
@@ -182,6 +198,10 @@ teardown() {
 			echo "  $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" >&2
 			kill -KILL "$pid" 2>/dev/null
 		done
+		return 1
+	fi
+	if ! WAIT_SECONDS=10 wait_until no_orphan_host_ends; then
+		echo "host ends left behind: $(orphan_host_ends)" >&2
 		return 1
 	fi
 	host_snapshot >"$BATS_TEST_TMPDIR/host.after"

@@ -1,0 +1,567 @@
+/*
+ * isolate, part 4: run a command in new UTS, user, mount, PID, network,
+ * IPC and cgroup namespaces, in a root filesystem of its own.
+ *
+ * The UTS namespace holds the host name and the NIS domain name
+ * (uts_namespaces(7)).  In a new one, the command can change its host
+ * name and the host never sees it.  It is the simplest namespace, which
+ * makes it the right one to learn the shape every later stage keeps:
+ *
+ *   main()   parses the options, clones the child into new namespaces,
+ *            does the parent's share of the setup, releases the child,
+ *            and waits for the command, passing signals on to it;
+ *   child()  waits to be released, does the setup that must happen
+ *            inside the namespaces, and execs the command.
+ *
+ * The plumbing that is not about namespaces (error messages, the setup
+ * pipe, exec and exit status) lives in ../common.
+ *
+ * Part 2 adds the user namespace (user_namespaces(7)): the command is
+ * root inside, with every capability over its own namespaces, and one
+ * unprivileged user outside.  Only the parent can give it that mapping,
+ * after clone(2) and before the child goes on: the setup pipe's job.
+ *
+ * Part 3 adds the mount namespace (mount_namespaces(7)), in which the
+ * child makes a directory its whole file system with pivot_root(2), and
+ * the PID namespace (pid_namespaces(7)), in which the command is PID 1
+ * and sees only its own processes.
+ *
+ * Part 4 adds the network namespace (network_namespaces(7)): the command
+ * sees only lo and eth0, one end of a veth pair whose other end is on
+ * the host (veth(4)).  The pair is made over rtnetlink, in netlink.c.
+ * It also adds the IPC and cgroup namespaces, to match docker run.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../common/command.h"
+#include "../common/error.h"
+#include "../common/file.h"
+#include "../common/handshake.h"
+#include "../common/options.h"
+#include "../common/sysctl.h"
+#include "netlink.h"
+
+static const char usage[] =
+	"Usage: isolate [OPTION...] [--] COMMAND [ARG...]\n"
+	"Run COMMAND in new namespaces: part 4, all but time.\n"
+	"\n"
+	"  --net MODE       veth (default): eth0, wired to the host; none: lo only\n"
+	"  --net-range CIDR where each container's /30 comes from\n"
+	"                   (default: 10.200.0.0/16)\n"
+	"  --rootfs DIR     the root filesystem (default: ./rootfs)\n"
+	"  --init           run a tiny init as PID 1, the command as its child\n"
+	"  --hostname NAME  the host name inside (default: the host's)\n"
+	"  --map-uid UID    the host uid that root inside maps to\n"
+	"  --map-gid GID    the host gid that root inside maps to\n"
+	"                   (default: the sudo caller's ids; without sudo,\n"
+	"                   your own; as plain root, 65534, nobody)\n"
+	"  -v, --verbose    print each setup step on stderr\n"
+	"  -h, --help       print this help and exit\n"
+	"\n"
+	"Exit status: the command's; 128+N if signal N killed it; 125 if\n"
+	"isolate failed; 126 if COMMAND cannot run; 127 if it is not found.\n";
+
+struct options {
+	bool veth;		/* --net veth, not --net none */
+	struct in_addr range;	/* --net-range: the first address... */
+	int range_prefix;	/* ...and its prefix length */
+	const char *rootfs;	/* the directory that becomes / */
+	bool init;		/* --init: PID 1 is ours, not the command */
+	const char *hostname;	/* NULL: keep the host's */
+	uid_t map_uid;		/* the host ids root inside maps to; */
+	gid_t map_gid;		/* (uid_t)-1 until chosen */
+	bool verbose;
+	char **command;		/* NULL-terminated, as execvp(3) wants it */
+};
+
+/* The veth pair's names and addresses: a /30 of our own. */
+struct network {
+	char host_end[IF_NAMESIZE];	/* "iso" + isolate's pid */
+	struct in_addr host_addr;	/* .1 of the /30, the gateway */
+	struct in_addr container_addr;	/* .2 of the /30, on eth0 */
+};
+
+/* What the child needs from main(); clone(2) passes one pointer. */
+struct container {
+	const struct options *opts;
+	struct network net;
+	struct handshake sync;
+	struct relay signals;
+};
+
+/*
+ * Whom root inside is, outside.  Never host root by default: the user
+ * who ran sudo, else the caller (the only id an unprivileged caller may
+ * map), else nobody.
+ */
+static void choose_ids(struct options *opts)
+{
+	const char *sudo_uid = getenv("SUDO_UID");
+	const char *sudo_gid = getenv("SUDO_GID");
+	uid_t uid = 65534;
+	gid_t gid = 65534;
+
+	if (geteuid() != 0) {
+		uid = geteuid();
+		gid = getegid();
+	} else if (sudo_uid != NULL && sudo_gid != NULL) {
+		uid = parse_id("SUDO_UID", sudo_uid);
+		gid = parse_id("SUDO_GID", sudo_gid);
+		if (uid == 0) {	/* sudo run by root itself */
+			uid = 65534;
+			gid = 65534;
+		}
+	}
+	if (opts->map_uid == (uid_t)-1)
+		opts->map_uid = uid;
+	if (opts->map_gid == (gid_t)-1)
+		opts->map_gid = gid;
+}
+
+/*
+ * Refuse an unusable rootfs before anything is cloned or mounted.  Its
+ * proc and dev must be real directories: we mount over them, and a
+ * symlink there could point the mount at any directory of the host.
+ */
+static void check_rootfs(const char *rootfs)
+{
+	static const char *const mount_points[] = { "proc", "dev" };
+	struct stat st;
+	char path[PATH_MAX];
+
+	if (stat(rootfs, &st) == -1) {
+		report_errno("rootfs %s", rootfs);
+		if (errno == ENOENT && strcmp(rootfs, "rootfs") == 0)
+			hint("build the default one with: make rootfs");
+		exit_now(EXIT_SETUP_FAILED);
+	}
+	if (!S_ISDIR(st.st_mode))
+		die("rootfs %s: not a directory", rootfs);
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof path, "%s/%s", rootfs, mount_points[i]);
+		if (lstat(path, &st) == -1)
+			die_errno("rootfs %s", path);
+		if (S_ISLNK(st.st_mode))
+			die("rootfs %s: a symlink, refused as a mount point", path);
+		if (!S_ISDIR(st.st_mode))
+			die("rootfs %s: not a directory", path);
+	}
+}
+
+/* --net-range A.B.C.D/N, with room for at least one /30. */
+static void parse_range(const char *value, struct options *opts)
+{
+	char addr[INET_ADDRSTRLEN];
+	int prefix, end;
+
+	if (sscanf(value, "%15[0-9.]/%d%n", addr, &prefix, &end) != 2 ||
+	    value[end] != '\0' || inet_pton(AF_INET, addr, &opts->range) != 1)
+		usage_error("--net-range: '%s' is not an IPv4 range like 10.200.0.0/16", value);
+	if (prefix < 8 || prefix > 30)
+		usage_error("--net-range: /%d is not between /8 and /30", prefix);
+	opts->range_prefix = prefix;
+}
+
+static void parse_options(int argc, char **argv, struct options *opts)
+{
+	static const struct option longopts[] = {
+		{ "net", required_argument, NULL, 'N' },
+		{ "net-range", required_argument, NULL, 'R' },
+		{ "rootfs", required_argument, NULL, 'r' },
+		{ "init", no_argument, NULL, 'i' },
+		{ "hostname", required_argument, NULL, 'n' },
+		{ "map-uid", required_argument, NULL, 'u' },
+		{ "map-gid", required_argument, NULL, 'g' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	/* "+": stop at the command, so "isolate ls -l" runs "ls -l";
+	 * ":": report a missing value as ':' rather than '?'. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'N':
+			if (strcmp(optarg, "veth") != 0 && strcmp(optarg, "none") != 0)
+				usage_error("--net: '%s' is not veth or none", optarg);
+			opts->veth = strcmp(optarg, "veth") == 0;
+			break;
+		case 'R':
+			parse_range(optarg, opts);
+			break;
+		case 'r':
+			opts->rootfs = optarg;
+			break;
+		case 'i':
+			opts->init = true;
+			break;
+		case 'n':
+			check_length("--hostname", optarg, HOST_NAME_MAX);
+			opts->hostname = optarg;
+			break;
+		case 'u':
+			opts->map_uid = parse_id("--map-uid", optarg);
+			break;
+		case 'g':
+			opts->map_gid = parse_id("--map-gid", optarg);
+			break;
+		case 'v':
+			opts->verbose = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			exit(0);
+		default:
+			bad_option(c, argv[optind - 1], optopt);
+		}
+	}
+	if (optind == argc)
+		usage_error("no command given");
+	opts->command = &argv[optind];
+	choose_ids(opts);
+	check_rootfs(opts->rootfs);
+}
+
+/* Inside the new UTS namespace: sethostname(2) changes only our copy. */
+static void prepare_uts(const struct options *opts)
+{
+	if (opts->hostname == NULL)
+		return;
+	if (sethostname(opts->hostname, strlen(opts->hostname)) == -1)
+		die_errno("sethostname %s", opts->hostname);
+	trace(opts->verbose, "host name set to %s", opts->hostname);
+}
+
+/* Write one line to /proc/PID/<file>: "<inside> <outside> <count>". */
+static void write_id_map(pid_t pid, const char *file, unsigned int outside)
+{
+	char path[64], why[128];
+
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+	if (write_file(path, "0 %u 1\n", outside) == 0)
+		return;
+	report_errno("write %s \"0 %u 1\"", path, outside);
+	if (errno != EPERM)
+		exit_now(EXIT_SETUP_FAILED);
+	if (userns_restriction(why, sizeof why) != NULL)
+		hint("user namespaces are restricted here: %s", why);
+	else if (geteuid() != 0)
+		hint("without root, you can map only your own id (uid %u, gid %u)",
+		     (unsigned int)geteuid(), (unsigned int)getegid());
+	else
+		hint("%u must be mapped in isolate's own user namespace too (/proc/self/%s)",
+		     outside, file);
+	exit_now(EXIT_SETUP_FAILED);
+}
+
+/*
+ * From the parent, while the child waits: map root inside to one host
+ * uid and gid.  Until then, ids read as the overflow id 65534 inside,
+ * though the child still holds the caller's credentials on the host.
+ */
+static void prepare_userns(pid_t pid, const struct options *opts)
+{
+	char path[64];
+
+	write_id_map(pid, "uid_map", opts->map_uid);
+	/*
+	 * Without CAP_SETGID over us, the kernel accepts a gid_map only once
+	 * setgroups(2) is denied in the namespace for good (CVE-2014-8989:
+	 * dropping a group could unlock files that deny that group).
+	 */
+	if (geteuid() != 0) {
+		snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
+		if (write_file(path, "deny") == -1)
+			die_errno("write %s \"deny\"", path);
+	}
+	write_id_map(pid, "gid_map", opts->map_gid);
+	trace(opts->verbose, "mapped root in pid %d to uid %u gid %u", (int)pid,
+	      (unsigned int)opts->map_uid, (unsigned int)opts->map_gid);
+}
+
+/* In the child, once mapped: become uid 0 and gid 0 of the namespace. */
+static void become_root(void)
+{
+	if (setgid(0) == -1)
+		die_errno("setgid 0 in the new user namespace");
+	if (setuid(0) == -1)
+		die_errno("setuid 0 in the new user namespace");
+}
+
+/*
+ * Supplementary groups cross clone(2) unchanged: a root caller's group 0
+ * would follow the command.  Drop them (an unprivileged caller cannot,
+ * and its groups are its own).
+ */
+static void drop_host_groups(void)
+{
+	if (geteuid() != 0 || getgroups(0, NULL) == 0)
+		return;
+	if (setgroups(0, NULL) == -1)
+		die_errno("setgroups: drop isolate's supplementary groups");
+}
+
+/*
+ * Mount onto `dir`, a directory of the rootfs (our working directory),
+ * never through a symlink: O_NOFOLLOW with O_DIRECTORY refuses one
+ * (ENOTDIR), and mounting on
+ * /proc/self/fd/N mounts on exactly the directory we opened, even if
+ * someone swaps the path meanwhile (runc's CVE-2021-30465 was that race).
+ */
+static void mount_in_rootfs(const char *source, const char *dir,
+			    const char *fstype, unsigned long flags,
+			    const char *data)
+{
+	char target[64];
+	int fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd == -1)
+		die_errno("open %s in the rootfs", dir);
+	snprintf(target, sizeof target, "/proc/self/fd/%d", fd);
+	if (mount(source, target, fstype, flags, data) == -1)
+		die_errno("mount %s on /%s", source, dir);
+	close(fd);
+}
+
+/*
+ * A /dev with just what ordinary programs open.  Inside a user namespace
+ * mknod(2) is refused, so each node is the host's, bound onto an empty
+ * file in a tmpfs of our own: the rootfs's dev/ stays untouched.
+ */
+static void mount_dev(void)
+{
+	static const char *const devices[] = {
+		"null", "zero", "full", "random", "urandom", "tty",
+	};
+	char host[32], inside[32];
+
+	mount_in_rootfs("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC,
+			"mode=755,size=64k");
+	for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++) {
+		snprintf(host, sizeof host, "/dev/%s", devices[i]);
+		snprintf(inside, sizeof inside, "dev/%s", devices[i]);
+		int fd = open(inside, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
+
+		if (fd == -1)
+			die_errno("create %s in the rootfs", inside);
+		close(fd);
+		if (mount(host, inside, NULL, MS_BIND, NULL) == -1)
+			die_errno("bind %s on /%s", host, inside);
+	}
+	if (symlink("/proc/self/fd", "dev/fd") == -1)
+		die_errno("symlink /dev/fd");
+}
+
+/*
+ * In the child, inside the new mount namespace: make the rootfs our /.
+ * The namespace starts as a copy of the host's mount table.
+ */
+static void prepare_mntns(const struct options *opts)
+{
+	/*
+	 * The copy keeps the host's propagation, and systemd makes / shared:
+	 * our mounts would then show up on the host, and pivot_root(2)
+	 * refuses (EINVAL) a shared mount.  Make every mount private first.
+	 */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		die_errno("make every mount private");
+	/* pivot_root(2) needs new_root to be a mount point: bind it on itself. */
+	if (mount(opts->rootfs, opts->rootfs, NULL, MS_BIND | MS_REC, NULL) == -1)
+		die_errno("bind %s on itself", opts->rootfs);
+	if (chdir(opts->rootfs) == -1)
+		die_errno("chdir %s", opts->rootfs);
+	/*
+	 * A /proc for our PID namespace, mounted while the host's /proc is
+	 * still in sight: in a user namespace the kernel lets proc be mounted
+	 * only where a full proc is already visible (proc(5), mount(2)).
+	 */
+	mount_in_rootfs("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			NULL);
+	mount_dev();
+	/*
+	 * pivot_root(".", "."): the rootfs becomes /, and the old root is
+	 * stacked on top of it, where umount2() detaches it.  No put_old
+	 * directory to create in the rootfs, or to remove (pivot_root(2)).
+	 */
+	if (syscall(SYS_pivot_root, ".", ".") == -1) {
+		report_errno("pivot_root to %s", opts->rootfs);
+		if (errno == EINVAL)
+			hint("pivot_root(2) refuses a shared mount or an initramfs /");
+		exit_now(EXIT_SETUP_FAILED);
+	}
+	if (umount2(".", MNT_DETACH) == -1)
+		die_errno("detach the old root");
+	if (chdir("/") == -1)
+		die_errno("chdir /");
+	trace(opts->verbose, "root is now %s", opts->rootfs);
+}
+
+/*
+ * --init: stay PID 1 ourselves, with the command as our child, like
+ * docker run --init.  PID 1 gets no default signal actions (a SIGTERM it
+ * has no handler for is dropped) and inherits every orphan, to reap:
+ * a command not written for that would ignore SIGTERM and pile up
+ * zombies (pid_namespaces(7)).  wait_command() forwards and reaps.
+ */
+noreturn static void run_as_init(const struct container *c)
+{
+	pid_t pid = fork();
+
+	if (pid == -1)
+		die_errno("fork the command under --init");
+	if (pid == 0)
+		exec_command(c->opts->command, &c->signals);
+	exit_now(wait_command(pid, &c->signals));
+}
+
+/*
+ * Names and addresses unique among running containers, chosen before
+ * clone(2) so that the child has them too: isolate's own pid names the
+ * host end and picks one /30 of the range (pids of containers running
+ * together are near each other, so they do not collide).
+ */
+static void choose_network(const struct options *opts, struct network *net)
+{
+	uint32_t subnets = 1u << (30 - opts->range_prefix);
+	uint32_t base = ntohl(opts->range.s_addr) & ~((1u << (32 - opts->range_prefix)) - 1);
+	uint32_t subnet = base + (getpid() % subnets) * 4;
+
+	snprintf(net->host_end, sizeof net->host_end, "iso%d", (int)getpid());
+	net->host_addr.s_addr = htonl(subnet + 1);
+	net->container_addr.s_addr = htonl(subnet + 2);
+}
+
+/*
+ * In the parent, on the host: the veth pair.  Its eth0 end is created
+ * directly in the child's network namespace (IFLA_NET_NS_PID): cheaper
+ * than creating it here and moving it, and nothing is left on the host
+ * when the namespace goes, since deleting one end deletes both.
+ */
+static void create_veth(pid_t pid, const struct network *net, bool verbose)
+{
+	char addr[INET_ADDRSTRLEN];
+	int nl = netlink_open();
+
+	if (nl == -1)
+		die_errno("open a netlink socket");
+	if (netlink_create_veth(nl, net->host_end, "eth0", pid) == -1) {
+		report_errno("create veth %s", net->host_end);
+		if (errno == EPERM)
+			hint("the host end needs root (CAP_NET_ADMIN on the host); rootless, use --net none");
+		else if (errno == EEXIST)
+			hint("a link named %s is left from another run: ip link del %s",
+			     net->host_end, net->host_end);
+		else if (errno == EOPNOTSUPP)
+			hint("this kernel has no veth driver: modprobe veth");
+		exit_now(EXIT_SETUP_FAILED);
+	}
+	inet_ntop(AF_INET, &net->host_addr, addr, sizeof addr);
+	if (netlink_add_address(nl, net->host_end, net->host_addr, 30) == -1)
+		die_errno("add address %s/30 to %s", addr, net->host_end);
+	if (netlink_link_up(nl, net->host_end) == -1)
+		die_errno("bring up %s", net->host_end);
+	close(nl);
+	trace(verbose, "host end %s is %s/30", net->host_end, addr);
+}
+
+/*
+ * In the child, inside the new network namespace, which starts with
+ * only lo, down: bring lo up, and with a veth, eth0 and its route.
+ */
+static void prepare_netns(const struct container *c)
+{
+	const struct network *net = &c->net;
+	char addr[INET_ADDRSTRLEN];
+	int nl = netlink_open();
+
+	if (nl == -1)
+		die_errno("open a netlink socket in the container");
+	if (netlink_link_up(nl, "lo") == -1)
+		die_errno("bring up lo");
+	if (c->opts->veth) {
+		inet_ntop(AF_INET, &net->container_addr, addr, sizeof addr);
+		if (netlink_add_address(nl, "eth0", net->container_addr, 30) == -1)
+			die_errno("add address %s/30 to eth0", addr);
+		if (netlink_link_up(nl, "eth0") == -1)
+			die_errno("bring up eth0");
+		if (netlink_add_default_route(nl, net->host_addr) == -1)
+			die_errno("add the default route via %s", net->host_end);
+		trace(c->opts->verbose, "eth0 is %s/30", addr);
+	}
+	close(nl);
+}
+
+static int child(void *arg)
+{
+	struct container *c = arg;
+
+	await_setup(&c->sync);
+	become_root();
+	prepare_mntns(c->opts);
+	prepare_netns(c);
+	prepare_uts(c->opts);
+	die_with_parent(&c->sync);
+	if (c->opts->init)
+		run_as_init(c);
+	exec_command(c->opts->command, &c->signals);
+}
+
+int main(int argc, char **argv)
+{
+	struct options opts = { .veth = true, .range_prefix = 16,
+				.range.s_addr = htonl(0x0ac80000),	/* 10.200.0.0 */
+				.rootfs = "rootfs",
+				.map_uid = (uid_t)-1, .map_gid = (gid_t)-1 };
+	struct container c = { .opts = &opts };
+	int flags = CLONE_NEWUTS | CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID |
+		    CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWCGROUP;
+	char why[128];
+	pid_t pid;
+	/*
+	 * clone(2) wants a stack for the child.  Without CLONE_VM the child
+	 * runs in its own copy of our memory, so any buffer will do: this
+	 * one is unused by us, and lives only as long as main().
+	 */
+	char child_stack[256 * 1024] __attribute__((aligned(16)));
+
+	parse_options(argc, argv, &opts);
+	choose_network(&opts, &c.net);
+	drop_host_groups();
+	handshake_open(&c.sync);
+	block_signals(&c.signals);
+
+	/* SIGCHLD: tell us when the child ends, as fork(2) would. */
+	pid = clone(child, child_stack + sizeof child_stack, flags | SIGCHLD, &c);
+	if (pid == -1) {
+		report_errno("clone with CLONE_NEWUTS | CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWCGROUP");
+		if (userns_restriction(why, sizeof why) != NULL)
+			hint("new user namespaces are turned off here: %s", why);
+		exit_now(EXIT_SETUP_FAILED);
+	}
+	trace(opts.verbose, "cloned pid %d into new UTS, user, mount, PID, network, IPC and cgroup namespaces", (int)pid);
+	prepare_userns(pid, &opts);
+	if (opts.veth)
+		create_veth(pid, &c.net, opts.verbose);
+
+	trace(opts.verbose, "releasing pid %d to run %s", (int)pid, opts.command[0]);
+	release_child(&c.sync);
+	return wait_command(pid, &c.signals);
+}

@@ -1,0 +1,155 @@
+#!/usr/bin/env bats
+# part-4: the network namespace, with a veth pair made over rtnetlink,
+# and the IPC and cgroup namespaces.  Traffic in these tests goes only
+# between a container and its own host end: no forwarding, no NAT, no
+# other address.
+
+PART=4
+load helpers
+
+setup() {
+	require_root "the host end of a veth pair needs CAP_NET_ADMIN on the host"
+	[[ -x $REPO/rootfs/bin/busybox ]] || skip "no rootfs: run make rootfs"
+	host_snapshot >"$BATS_TEST_TMPDIR/host.before"
+}
+
+# Inside: "name state" of each link, and eth0's IPv4 address and the
+# default gateway.
+probe='ip -o link | awk -F": " "{print \$2}" | cut -d@ -f1 | tr "\n" " "; echo
+ip -o -4 addr show dev eth0 2>/dev/null | awk "{print \$4}"
+ip route | awk "/^default/ {print \$3}"'
+
+@test "part-4: the command runs in new network, IPC and cgroup namespaces" {
+	run -0 isolate sh -c 'for ns in net ipc cgroup; do readlink /proc/self/ns/$ns; done'
+	[[ ${lines[0]} == net:\[*\] && ${lines[0]} != "$(namespace_of net)" ]]
+	[[ ${lines[1]} == ipc:\[*\] && ${lines[1]} != "$(namespace_of ipc)" ]]
+	[[ ${lines[2]} == cgroup:\[*\] && ${lines[2]} != "$(namespace_of cgroup)" ]]
+}
+
+@test "part-4: every namespace type but time is new; time is still the host's" {
+	run -0 isolate sh -c 'for ns in uts user mnt pid net ipc cgroup time; do readlink /proc/self/ns/$ns; done'
+	i=0
+	for ns in uts user mnt pid net ipc cgroup; do
+		[[ ${lines[i]} != "$(namespace_of "$ns")" ]]
+		i=$((i + 1))
+	done
+	[[ ${lines[7]} == "$(namespace_of time)" ]]
+}
+
+@test "part-4: inside, the links are exactly lo and eth0, eth0 has a /30 and the route goes to the host end" {
+	run -0 isolate sh -c "$probe"
+	[[ ${lines[0]} == "lo eth0 " ]]
+	[[ ${lines[1]} =~ ^10\.200\.[0-9]+\.[0-9]+/30$ ]]
+	# The gateway is the other address of the /30: eth0's minus one.
+	eth0=${lines[1]%/30}
+	[[ ${lines[2]} == "${eth0%.*}.$((${eth0##*.} - 1))" ]]
+}
+
+@test "part-4: lo and eth0 are up inside" {
+	run -0 isolate sh -c 'ip -o link show lo; ip -o link show eth0'
+	[[ ${lines[0]} == *"<LOOPBACK,UP,LOWER_UP>"* ]]
+	[[ ${lines[1]} == *",UP,LOWER_UP"* ]]
+}
+
+@test "part-4: on the host, the host end is named from isolate's pid, has the gateway address and is up" {
+	isolate_in_background --init sleep 1000 &
+	local pid=$!
+	wait_until ip link show "iso$pid" >/dev/null 2>&1
+	run -0 ip -o -4 addr show dev "iso$pid"
+	[[ $output =~ inet\ 10\.200\.[0-9]+\.[0-9]+/30 ]]
+	run -0 ip -o link show "iso$pid"
+	[[ $output == *",UP,LOWER_UP"* ]]
+	kill -TERM "$pid"
+	wait_status "$pid"
+	[[ $status -eq 143 ]]
+	wait_until no_orphan_host_ends
+}
+
+@test "part-4: the container pings its host end" {
+	run -0 isolate sh -c 'ping -c 1 -W 5 $(ip route | awk "/^default/ {print \$3}")'
+	[[ $output == *"1 packets transmitted, 1 packets received"* ]]
+}
+
+# Read one line from TCP port PORT of ADDR (bash's /dev/tcp), in a
+# subshell so that bats' own file descriptors are left alone.
+read_from() (
+	exec 8<>"/dev/tcp/$1/$2" || exit 1
+	read -r line <&8
+	[[ -n $line ]] && echo "$line"
+)
+
+@test "part-4: a TCP server in the container answers a client on the host" {
+	isolate_in_background --init sh -c 'echo hello-from-inside | nc -l -p 8080' &
+	local pid=$!
+	wait_until ip -o -4 addr show dev "iso$pid" >/dev/null 2>&1
+	host_addr=$(ip -o -4 addr show dev "iso$pid" | awk '{print $4}')
+	host_addr=${host_addr%/30}
+	container=${host_addr%.*}.$((${host_addr##*.} + 1))
+	wait_until read_from "$container" 8080 >"$BATS_TEST_TMPDIR/reply" 2>/dev/null
+	[[ $(cat "$BATS_TEST_TMPDIR/reply") == hello-from-inside ]]
+	wait_status "$pid"
+	[[ $status -eq 0 ]]
+}
+
+@test "part-4: 20 containers at once get distinct addresses, all reach their host ends, and leave nothing" {
+	local pids=() i
+	for i in $(seq 20); do
+		isolate_in_background sh -c 'ping -c 1 -W 5 $(ip route | awk "/^default/ {print \$3}") >/dev/null &&
+			ip -o -4 addr show dev eth0 | awk "{print \$4}"' >"$BATS_TEST_TMPDIR/c$i" 2>&1 &
+		pids+=($!)
+	done
+	for i in "${!pids[@]}"; do
+		wait_status "${pids[i]}"
+		[[ $status -eq 0 ]] || { cat "$BATS_TEST_TMPDIR/c$((i + 1))"; false; }
+	done
+	[[ $(cat "$BATS_TEST_TMPDIR"/c* | sort -u | wc -l) -eq 20 ]]
+	wait_until no_orphan_host_ends
+	for pid in "${pids[@]}"; do
+		! ip link show "iso$pid" >/dev/null 2>&1
+	done
+}
+
+@test "part-4: when isolate is killed with SIGKILL, the container and its host end are gone" {
+	isolate_in_background sleep 1000 &
+	local pid=$!
+	wait_until child_running "$pid" sleep >/dev/null
+	ip link show "iso$pid" >/dev/null
+	kill -KILL "$pid"
+	wait_until no_marked_processes
+	wait_until test -z "$(ip -o link show "iso$pid" 2>/dev/null)"
+}
+
+@test "part-4: --net none gives only lo, up, and no host end" {
+	before=$(ip -o link | wc -l)
+	run -0 isolate --net none sh -c "$probe; ip -o link show lo"
+	[[ ${lines[0]} == "lo " ]]
+	[[ ${lines[-1]} == *"<LOOPBACK,UP,LOWER_UP>"* ]]
+	[[ $(ip -o link | wc -l) -le $before ]]
+}
+
+@test "part-4: --net-range picks where the /30 comes from" {
+	run -0 isolate --net-range 10.201.0.0/30 sh -c "$probe"
+	[[ ${lines[1]} == 10.201.0.2/30 ]]
+	[[ ${lines[2]} == 10.201.0.1 ]]
+}
+
+@test "part-4: bad --net and --net-range values are refused (125)" {
+	run --separate-stderr -125 isolate --net bridge true
+	[[ ${stderr_lines[0]} == "isolate: --net: 'bridge' is not veth or none" ]]
+	run --separate-stderr -125 isolate --net-range 10.0.0.0 true
+	[[ ${stderr_lines[0]} == "isolate: --net-range: '10.0.0.0' is not an IPv4 range like 10.200.0.0/16" ]]
+	run --separate-stderr -125 isolate --net-range 10.0.0.0/31 true
+	[[ ${stderr_lines[0]} == "isolate: --net-range: /31 is not between /8 and /30" ]]
+	run --separate-stderr -125 isolate --net-range 300.0.0.0/16 true
+	[[ ${stderr_lines[0]} == *"is not an IPv4 range"* ]]
+}
+
+@test "part-4: rootless, a veth is refused with a hint, and --net none works" {
+	container_path ready
+	bin=$(binary_for_nobody)
+	run --separate-stderr -125 as_nobody "$bin" --rootfs "$ROOTFS" true
+	[[ ${stderr_lines[0]} =~ ^isolate:\ create\ veth\ iso[0-9]+:\ Operation\ not\ permitted$ ]]
+	[[ ${stderr_lines[1]} == "isolate: hint: the host end needs root (CAP_NET_ADMIN on the host); rootless, use --net none" ]]
+	run -0 as_nobody "$bin" --rootfs "$ROOTFS" --net none sh -c 'echo $$; ip -o link | wc -l'
+	[[ $(echo $output) == "1 1" ]]
+}
