@@ -62,13 +62,15 @@ ip route | awk "/^default/ {print \$3}"'
 	kill -TERM "$pid"
 	wait_status "$pid"
 	[[ $status -eq 143 ]]
-	wait_until no_orphan_host_ends
+	WAIT_SECONDS=30 wait_until no_link "iso$pid"
 }
 
 @test "part-4: the container pings its host end" {
 	run -0 isolate sh -c 'ping -c 1 -W 5 $(ip route | awk "/^default/ {print \$3}")'
 	[[ $output == *"1 packets transmitted, 1 packets received"* ]]
 }
+
+no_link() { ! ip link show "$1" >/dev/null 2>&1; }
 
 # Read one line from TCP port PORT of ADDR (bash's /dev/tcp), in a
 # subshell so that bats' own file descriptors are left alone.
@@ -103,7 +105,7 @@ read_from() (
 		[[ $status -eq 0 ]] || { cat "$BATS_TEST_TMPDIR/c$((i + 1))"; false; }
 	done
 	[[ $(cat "$BATS_TEST_TMPDIR"/c* | sort -u | wc -l) -eq 20 ]]
-	wait_until no_orphan_host_ends
+	WAIT_SECONDS=30 wait_until no_orphan_host_ends
 	for pid in "${pids[@]}"; do
 		! ip link show "iso$pid" >/dev/null 2>&1
 	done
@@ -116,7 +118,8 @@ read_from() (
 	ip link show "iso$pid" >/dev/null
 	kill -KILL "$pid"
 	wait_until no_marked_processes
-	wait_until test -z "$(ip -o link show "iso$pid" 2>/dev/null)"
+	# Torn down asynchronously, with the namespace: poll, generously.
+	WAIT_SECONDS=30 wait_until no_link "iso$pid"
 }
 
 @test "part-4: --net none gives only lo, up, and no host end" {
