@@ -115,6 +115,19 @@ child_running() {
 	echo "$child"
 }
 
+# The pid of a descendant of PID (child, grandchild...) named COMM.
+descendant() {
+	local child
+	for child in $(pgrep -P "$1"); do
+		if [[ $(cat "/proc/$child/comm" 2>/dev/null) == "$2" ]]; then
+			echo "$child"
+			return 0
+		fi
+		descendant "$child" "$2" && return 0
+	done
+	return 1
+}
+
 # A directory every user may write to (mode 1777, outside the bats
 # directories, which only root can enter), removed in teardown.
 world_writable_dir() {
