@@ -7,6 +7,10 @@
 #   make test          the whole suite, on the normal and the sanitized build
 #   make test-part-N   one stage's suite (normal build)
 #   make diff A=1 B=2  what stage B adds to stage A
+#   make stress        1000 random SIGKILLs per stage, 200 containers at once
+#   make valgrind      each stage under memcheck: no error, no leak
+#   make lint          cppcheck on the C, shellcheck on the scripts
+#   make bench         start-up times against unshare, bwrap and crun
 #   make clean
 #
 # CC and CFLAGS are passed on to every stage, e.g. `make CC=clang`.
@@ -16,7 +20,7 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 export CC CFLAGS
 
 .PHONY: all $(PARTS) sanitized demo test test-sanitized clean diff deps-test
-.PHONY: deps-rootfs
+.PHONY: deps-rootfs stress valgrind lint bench
 .PHONY: $(PARTS:part-%=test-part-%)
 
 all: $(PARTS)
@@ -55,6 +59,25 @@ test-sanitized: deps-test
 $(PARTS:part-%=test-part-%): test-part-%: deps-test
 	$(MAKE) part-$* rootfs
 	tests/run --jobs $(JOBS) --part $* -- normal
+
+stress: all rootfs
+	tests/stress.sh $(PARTS)
+
+valgrind: all rootfs
+	@tests/deps.sh valgrind
+	tests/valgrind.sh $(PARTS)
+
+SCRIPTS := tests/helpers.bash tests/run tests/*.sh common/*.sh .ci/run
+lint:
+	@tests/deps.sh lint
+	cppcheck --quiet --error-exitcode=1 --std=c11 \
+		--enable=warning,performance,portability \
+		--suppress=missingIncludeSystem -I common common $(PARTS)
+	shellcheck -x --severity=warning $(SCRIPTS)
+
+bench: all rootfs
+	@tests/deps.sh bench
+	tests/bench.sh
 
 diff:
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make diff A=1 B=2"; exit 2; }

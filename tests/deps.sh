@@ -5,6 +5,8 @@
 #   tests/deps.sh rootfs  busybox-static, for make rootfs
 #   tests/deps.sh test    all of the above, plus bats, GNU parallel,
 #                         iproute2, procps, util-linux
+#   tests/deps.sh bench|valgrind|lint   hyperfine | valgrind | cppcheck
+#                         and shellcheck
 #
 # It installs only missing commands, with apt-get, and only as root;
 # otherwise it names the packages and fails.
@@ -30,8 +32,14 @@ test)
 	need pgrep procps
 	need setpriv util-linux
 	;;
+bench) need hyperfine hyperfine ;;
+valgrind) need valgrind valgrind ;;
+lint)
+	need cppcheck cppcheck
+	need shellcheck shellcheck
+	;;
 *)
-	echo "usage: $0 build|rootfs|test" >&2
+	echo "usage: $0 build|rootfs|test|bench|valgrind|lint" >&2
 	exit 2
 	;;
 esac

@@ -9,6 +9,7 @@
 #   each test also proves that nothing leaked.
 # - wait_until CMD...: poll instead of sleeping a fixed time.
 
+# shellcheck disable=SC2034 # the suites use the variables set here
 bats_require_minimum_version 1.5.0
 
 # A test that hangs fails instead (bats 1.7+).
@@ -24,10 +25,9 @@ export ASAN_OPTIONS=exitcode=86:detect_leaks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86
 
 isolate_binary() {
-	local part=${1:-$PART}
 	case $ISOLATE_VARIANT in
-	normal) echo "$REPO/part-$part/isolate" ;;
-	sanitized) echo "$REPO/part-$part/isolate-sanitized" ;;
+	normal) echo "$REPO/part-$PART/isolate" ;;
+	sanitized) echo "$REPO/part-$PART/isolate-sanitized" ;;
 	*) echo "unknown ISOLATE_VARIANT $ISOLATE_VARIANT" >&2; return 1 ;;
 	esac
 }
