@@ -3,11 +3,13 @@
 #include "command.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -61,12 +63,29 @@ static bool in_path(const char *name)
 	return false;
 }
 
+/*
+ * Only stdin, stdout and stderr reach the command, as with docker run.
+ * Any other descriptor, even one the caller left open, could be a way
+ * out: an fd for a host directory lets the command fchdir(2) out of its
+ * root (runc's CVE-2024-21626 was one such leaked fd).  They are marked
+ * close-on-exec, so that an exec failure can still be reported.
+ */
+static void close_other_fds(void)
+{
+	if (close_range(STDERR_FILENO + 1, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return;
+	/* Kernels before 5.11 lack CLOSE_RANGE_CLOEXEC. */
+	for (int fd = STDERR_FILENO + 1; fd < 1024; fd++)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
 noreturn void exec_command(char *const argv[], const struct relay *r)
 {
 	/* The blocked mask survives execve(2): give the command the
 	 * caller's, or it would start deaf to SIGINT and SIGTERM. */
 	if (sigprocmask(SIG_SETMASK, &r->caller_mask, NULL) == -1)
 		die_errno("restore the signal mask");
+	close_other_fds();
 
 	execvp(argv[0], argv);
 

@@ -20,8 +20,8 @@ struct relay {
  * none is lost between clone and the wait; wait_command() collects them. */
 void block_signals(struct relay *r);
 
-/* Child: restore the caller's signal mask and execvp(3) the command.
- * On failure, print why and exit 126 or 127. */
+/* Child: restore the caller's signal mask, keep no fd but 0, 1 and 2,
+ * and execvp(3) the command.  On failure, print why and exit 126 or 127. */
 noreturn void exec_command(char *const argv[], const struct relay *r);
 
 /* Parent: pass on SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2
