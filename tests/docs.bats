@@ -57,3 +57,9 @@ stale_quotes() {
 		[[ -s $REPO/docs/${dir##*/}.md ]]
 	done
 }
+
+@test "docs: boundaries.md is what tests/boundaries.sh makes of the suites" {
+	run -0 "$REPO/tests/boundaries.sh"
+	[[ $output == "$(cat "$REPO/docs/boundaries.md")" ]] ||
+		{ echo "run: tests/boundaries.sh >docs/boundaries.md"; false; }
+}

@@ -1,0 +1,62 @@
+#!/bin/sh
+# boundaries.sh: print docs/boundaries.md, the map of what each stage is
+# proven to isolate and proven not to, from the names of the tests that
+# prove it.  tests/docs.bats fails when the page and the suites differ:
+#
+#   tests/boundaries.sh >docs/boundaries.md
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+cat <<'HEAD'
+# What each stage is proven to isolate
+
+Every line below is the name of a test in `tests/` that passes on every
+run of `make test`. "Not isolated" lines are negative controls: they
+pass because the stage does **not** isolate that yet. This page is made
+by `tests/boundaries.sh`, and `tests/docs.bats` fails if it falls behind
+the suites.
+
+HEAD
+
+for dir in part-[0-9]; do
+	file=tests/$dir.bats
+	[ -e "$file" ] || continue
+	echo "## $dir"
+	echo
+	echo "Proven isolated or enforced ([$file](../$file)):"
+	echo
+	sed -n 's/^@test "'"$dir"': \(.*\)" {$/\1/p' "$file" | grep -v '^not isolated: ' |
+		sed 's/^/- /'
+	echo
+	if grep -q "^@test \"$dir: not isolated: " "$file"; then
+		echo "Proven **not** isolated yet:"
+		echo
+		sed -n 's/^@test "'"$dir"': not isolated: \(.*\)" {$/\1/p' "$file" |
+			sed 's/^/- /'
+		echo
+	fi
+done
+
+cat <<'ESCAPES'
+## Escape attempts, per stage
+
+From [tests/suites/escapes.bats](../tests/suites/escapes.bats), run
+against each stage. "leaks" means the test asserts that the attempt
+succeeds: the stage is not expected to stop it.
+
+| attempt                               | part-1 | part-2         | part-3    | part-4    |
+|---------------------------------------|--------|----------------|-----------|-----------|
+| reach / through /proc/1/root          | as host root | refused  | contained | contained |
+| walk `..` above /                     | host / | host /         | contained | contained |
+| chroot, chdir(".."), chroot(".")      | host / | host /         | contained | contained |
+| signal a host process (same uid)      | leaks  | leaks          | contained | contained |
+| unmount /proc                         | not tried (host's /proc) | not tried | contained | contained |
+| write a host sysctl                   | leaks  | refused        | refused   | refused   |
+| create a device node                  | leaks  | refused        | refused   | refused   |
+| a host fd left open by the caller     | closed | closed         | closed    | closed    |
+
+The shared contract ([tests/suites/contract.bats](../tests/suites/contract.bats))
+holds in every stage: exit codes, signals, argument pass-through, only
+fds 0-2 reaching the command, and nothing left behind after 50 random
+SIGKILLs of isolate.
+ESCAPES
