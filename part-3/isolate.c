@@ -131,7 +131,7 @@ static void check_rootfs(const char *rootfs)
 	}
 	if (!S_ISDIR(st.st_mode))
 		die("rootfs %s: not a directory", rootfs);
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof mount_points / sizeof mount_points[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", rootfs, mount_points[i]);
 		if (lstat(path, &st) == -1)
 			die_errno("rootfs %s", path);
@@ -332,8 +332,11 @@ static void prepare_mntns(const struct options *opts)
 {
 	/*
 	 * The copy keeps the host's propagation, and systemd makes / shared:
-	 * our mounts would then show up on the host, and pivot_root(2)
-	 * refuses (EINVAL) a shared mount.  Make every mount private first.
+	 * our mounts would show up on the host, and pivot_root(2) refuses
+	 * (EINVAL) a shared mount.  Because this mount namespace belongs to
+	 * a new user namespace, the kernel has already turned shared into
+	 * slave (mount_namespaces(7)); that is why code without this line
+	 * works, by accident.  Make every mount private, and rely on no one.
 	 */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		die_errno("make every mount private");
@@ -345,7 +348,8 @@ static void prepare_mntns(const struct options *opts)
 	/*
 	 * A /proc for our PID namespace, mounted while the host's /proc is
 	 * still in sight: in a user namespace the kernel lets proc be mounted
-	 * only where a full proc is already visible (proc(5), mount(2)).
+	 * only where a full proc is already visible (mount_too_revealing()
+	 * in fs/namespace.c), so after the old root is gone it says EPERM.
 	 */
 	mount_in_rootfs("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 			NULL);
@@ -373,7 +377,9 @@ static void prepare_mntns(const struct options *opts)
  * docker run --init.  PID 1 gets no default signal actions (a SIGTERM it
  * has no handler for is dropped) and inherits every orphan, to reap:
  * a command not written for that would ignore SIGTERM and pile up
- * zombies (pid_namespaces(7)).  wait_command() forwards and reaps.
+ * zombies (pid_namespaces(7)).  Our init has no handlers either, but it
+ * keeps the signals blocked, and a blocked signal is queued, not dropped:
+ * wait_command() collects them, forwards them, and reaps.
  */
 noreturn static void run_as_init(const struct container *c)
 {

@@ -153,7 +153,7 @@ static void check_rootfs(const char *rootfs)
 	}
 	if (!S_ISDIR(st.st_mode))
 		die("rootfs %s: not a directory", rootfs);
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof mount_points / sizeof mount_points[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", rootfs, mount_points[i]);
 		if (lstat(path, &st) == -1)
 			die_errno("rootfs %s", path);
@@ -378,8 +378,11 @@ static void prepare_mntns(const struct options *opts)
 {
 	/*
 	 * The copy keeps the host's propagation, and systemd makes / shared:
-	 * our mounts would then show up on the host, and pivot_root(2)
-	 * refuses (EINVAL) a shared mount.  Make every mount private first.
+	 * our mounts would show up on the host, and pivot_root(2) refuses
+	 * (EINVAL) a shared mount.  Because this mount namespace belongs to
+	 * a new user namespace, the kernel has already turned shared into
+	 * slave (mount_namespaces(7)); that is why code without this line
+	 * works, by accident.  Make every mount private, and rely on no one.
 	 */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		die_errno("make every mount private");
@@ -391,7 +394,8 @@ static void prepare_mntns(const struct options *opts)
 	/*
 	 * A /proc for our PID namespace, mounted while the host's /proc is
 	 * still in sight: in a user namespace the kernel lets proc be mounted
-	 * only where a full proc is already visible (proc(5), mount(2)).
+	 * only where a full proc is already visible (mount_too_revealing()
+	 * in fs/namespace.c), so after the old root is gone it says EPERM.
 	 */
 	mount_in_rootfs("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 			NULL);
@@ -419,7 +423,9 @@ static void prepare_mntns(const struct options *opts)
  * docker run --init.  PID 1 gets no default signal actions (a SIGTERM it
  * has no handler for is dropped) and inherits every orphan, to reap:
  * a command not written for that would ignore SIGTERM and pile up
- * zombies (pid_namespaces(7)).  wait_command() forwards and reaps.
+ * zombies (pid_namespaces(7)).  Our init has no handlers either, but it
+ * keeps the signals blocked, and a blocked signal is queued, not dropped:
+ * wait_command() collects them, forwards them, and reaps.
  */
 noreturn static void run_as_init(const struct container *c)
 {
@@ -432,21 +438,41 @@ noreturn static void run_as_init(const struct container *c)
 	exit_now(wait_command(pid, &c->signals));
 }
 
+/* Whether `addr` is already an address of the host: bind(2) says so. */
+static bool address_in_use(struct in_addr addr)
+{
+	struct sockaddr_in probe = { .sin_family = AF_INET, .sin_addr = addr };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool used = fd != -1 &&
+		    bind(fd, (struct sockaddr *)&probe, sizeof probe) == 0;
+
+	if (fd != -1)
+		close(fd);
+	return used;
+}
+
 /*
  * Names and addresses unique among running containers, chosen before
  * clone(2) so that the child has them too: isolate's own pid names the
- * host end and picks one /30 of the range (pids of containers running
- * together are near each other, so they do not collide).
+ * host end, and picks the first /30 of the range to try.  A /30 whose
+ * gateway address the host already has belongs to another container
+ * (pids wrap around): take the next one.
  */
 static void choose_network(const struct options *opts, struct network *net)
 {
 	uint32_t subnets = 1u << (30 - opts->range_prefix);
 	uint32_t base = ntohl(opts->range.s_addr) & ~((1u << (32 - opts->range_prefix)) - 1);
-	uint32_t subnet = base + (getpid() % subnets) * 4;
 
 	snprintf(net->host_end, sizeof net->host_end, "iso%d", (int)getpid());
-	net->host_addr.s_addr = htonl(subnet + 1);
-	net->container_addr.s_addr = htonl(subnet + 2);
+	for (uint32_t i = 0; i < subnets; i++) {
+		uint32_t subnet = base + ((getpid() + i) % subnets) * 4;
+
+		net->host_addr.s_addr = htonl(subnet + 1);
+		net->container_addr.s_addr = htonl(subnet + 2);
+		if (!address_in_use(net->host_addr))
+			return;
+	}
+	die("--net-range: every /30 of it is in use by other containers");
 }
 
 /*
@@ -467,7 +493,7 @@ static void create_veth(pid_t pid, const struct network *net, bool verbose)
 		if (errno == EPERM)
 			hint("the host end needs root (CAP_NET_ADMIN on the host); rootless, use --net none");
 		else if (errno == EEXIST)
-			hint("a link named %s is left from another run: ip link del %s",
+			hint("a link named %s exists already (made by hand?): ip link del %s",
 			     net->host_end, net->host_end);
 		else if (errno == EOPNOTSUPP)
 			hint("this kernel has no veth driver: modprobe veth");
@@ -503,7 +529,8 @@ static void prepare_netns(const struct container *c)
 		if (netlink_link_up(nl, "eth0") == -1)
 			die_errno("bring up eth0");
 		if (netlink_add_default_route(nl, net->host_addr) == -1)
-			die_errno("add the default route via %s", net->host_end);
+			die_errno("add the default route via %s",
+				  inet_ntoa(net->host_addr));
 		trace(c->opts->verbose, "eth0 is %s/30", addr);
 	}
 	close(nl);
@@ -543,7 +570,8 @@ int main(int argc, char **argv)
 	char child_stack[256 * 1024] __attribute__((aligned(16)));
 
 	parse_options(argc, argv, &opts);
-	choose_network(&opts, &c.net);
+	if (opts.veth)
+		choose_network(&opts, &c.net);
 	drop_host_groups();
 	handshake_open(&c.sync);
 	block_signals(&c.signals);

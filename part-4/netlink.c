@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* The largest request here, the veth, is about 100 bytes. */
 struct request {
 	struct nlmsghdr hdr;
 	char room[1024 - sizeof(struct nlmsghdr)];
@@ -56,7 +57,11 @@ static void end_nest(struct request *r, struct rtattr *nest)
 	nest->rta_len = (char *)r + r->hdr.nlmsg_len - (char *)nest;
 }
 
-/* Send the request and read its acknowledgement: 0, or -1 and errno. */
+/*
+ * Send the request and read its acknowledgement: 0, or -1 and errno.
+ * One request at a time, on a socket of our own: the next message in is
+ * its answer, so no sequence numbers are needed to match them up.
+ */
 static int transact(int nl, struct request *r)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
@@ -115,6 +120,8 @@ int netlink_create_veth(int nl, const char *name, const char *peer,
 	info->ifi_family = AF_UNSPEC;
 	add_attr(&r, IFLA_IFNAME, name, strlen(name) + 1);
 	struct rtattr *linkinfo = add_attr(&r, IFLA_LINKINFO, NULL, 0);
+	/* The kernel compares the kind by its length: no NUL needed,
+	 * where IFLA_IFNAME must be a C string. */
 	add_attr(&r, IFLA_INFO_KIND, "veth", strlen("veth"));
 	struct rtattr *data = add_attr(&r, IFLA_INFO_DATA, NULL, 0);
 	struct rtattr *peer_attr = add_attr(&r, VETH_INFO_PEER, &peer_info,

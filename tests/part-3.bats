@@ -25,10 +25,6 @@ processes_in() {
 
 # Conditions for wait_until, evaluated afresh on every try.
 has_child() { pgrep -P "$1" >/dev/null; }
-has_grandchild() { # PID COMM
-	local child
-	child=$(pgrep -P "$1") && pgrep -x "$2" -P "$child" >/dev/null
-}
 has_zombie() { processes_in "$1" | grep -q '^Z '; }
 holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 
@@ -121,7 +117,7 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 @test "part-3: with --init, SIGTERM to isolate ends a sleep (143)" {
 	isolate_in_background --init sleep 1000 &
 	local pid=$!
-	wait_until has_grandchild "$pid" sleep
+	wait_until descendant "$pid" sleep >/dev/null
 	kill -TERM "$pid"
 	wait_status "$pid"
 	[[ $status -eq 143 ]]

@@ -13,6 +13,8 @@ setup() {
 	host_snapshot >"$BATS_TEST_TMPDIR/host.before"
 }
 
+no_link() { ! ip link show "$1" >/dev/null 2>&1; }
+
 # Inside: "name state" of each link, and eth0's IPv4 address and the
 # default gateway.
 probe='ip -o link | awk -F": " "{print \$2}" | cut -d@ -f1 | tr "\n" " "; echo
@@ -70,8 +72,6 @@ ip route | awk "/^default/ {print \$3}"'
 	[[ $output == *"1 packets transmitted, 1 packets received"* ]]
 }
 
-no_link() { ! ip link show "$1" >/dev/null 2>&1; }
-
 # Read one line from TCP port PORT of ADDR (bash's /dev/tcp), in a
 # subshell so that bats' own file descriptors are left alone.
 read_from() (
@@ -123,11 +123,35 @@ read_from() (
 }
 
 @test "part-4: --net none gives only lo, up, and no host end" {
-	before=$(ip -o link | wc -l)
 	run -0 isolate --net none sh -c "$probe; ip -o link show lo"
 	[[ ${lines[0]} == "lo " ]]
 	[[ ${lines[-1]} == *"<LOOPBACK,UP,LOWER_UP>"* ]]
-	[[ $(ip -o link | wc -l) -le $before ]]
+	isolate_in_background --net none --init sleep 1000 &
+	local pid=$!
+	wait_until descendant "$pid" sleep >/dev/null
+	no_link "iso$pid"
+	kill -TERM "$pid"
+	wait_status "$pid"
+	[[ $status -eq 143 ]]
+}
+
+@test "part-4: containers never share a /30, even when the range is small" {
+	# A /29 holds two /30s: whichever the pids pick first, the second
+	# container finds the first's gateway in use and takes the other.
+	isolate_in_background --net-range 10.202.0.0/29 --init sleep 1000 &
+	local first=$!
+	wait_until ip -o -4 addr show dev "iso$first" >/dev/null 2>&1
+	run -0 isolate --net-range 10.202.0.0/29 sh -c "$probe; ping -c 1 -W 5 \$(ip route | awk '/^default/ {print \$3}') >/dev/null && echo reached"
+	ours=${lines[1]%/30}	# our eth0: .2 of our /30
+	theirs=$(ip -o -4 addr show dev "iso$first" | awk '{print $4}')
+	theirs=${theirs%/30}	# their gateway: .1 of theirs
+	[[ $((${ours##*.} - 2)) -ne $((${theirs##*.} - 1)) ]]
+	[[ ${lines[-1]} == reached ]]
+	# A /30 holds one: the second is refused.
+	run --separate-stderr -125 isolate --net-range "$theirs/30" true
+	[[ $stderr == "isolate: --net-range: every /30 of it is in use by other containers" ]]
+	kill -TERM "$first"
+	wait_status "$first"
 }
 
 @test "part-4: --net-range picks where the /30 comes from" {
