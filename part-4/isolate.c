@@ -389,8 +389,13 @@ static void prepare_mntns(const struct options *opts)
 	/* pivot_root(2) needs new_root to be a mount point: bind it on itself. */
 	if (mount(opts->rootfs, opts->rootfs, NULL, MS_BIND | MS_REC, NULL) == -1)
 		die_errno("bind %s on itself", opts->rootfs);
-	if (chdir(opts->rootfs) == -1)
-		die_errno("chdir %s", opts->rootfs);
+	if (chdir(opts->rootfs) == -1) {
+		report_errno("chdir %s", opts->rootfs);
+		if (errno == EACCES)
+			hint("root inside is uid %u on the host, which must be able to read the rootfs",
+			     (unsigned int)opts->map_uid);
+		exit_now(EXIT_SETUP_FAILED);
+	}
 	/*
 	 * A /proc for our PID namespace, mounted while the host's /proc is
 	 * still in sight: in a user namespace the kernel lets proc be mounted

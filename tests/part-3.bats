@@ -178,6 +178,14 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 	done
 }
 
+@test "part-3: a rootfs that root inside cannot read is refused (125) with a hint" {
+	container_path ready
+	chmod 700 "$ROOTFS"
+	run --separate-stderr -125 isolate --map-uid 65534 --map-gid 65534 true
+	[[ ${stderr_lines[0]} == "isolate: chdir $ROOTFS: Permission denied" ]]
+	[[ ${stderr_lines[1]} == "isolate: hint: root inside is uid 65534 on the host, which must be able to read the rootfs" ]]
+}
+
 @test "part-3: the default rootfs is ./rootfs, with a hint when it is missing" {
 	cd "$REPO"
 	run -0 env "$(test_mark)" "$(isolate_binary)" cat /etc/hostname
