@@ -29,6 +29,9 @@ expected_root() {
 	fi
 }
 
+# Whether process PID now runs the program COMM.
+runs() { [[ $(cat "/proc/$1/comm" 2>/dev/null) == "$2" ]]; }
+
 @test "part-$PART: escape through /proc/1/root" {
 	run isolate sh -c 'ls /proc/1/root/ 2>&1 | LC_ALL=C sort'
 	case $PART in
@@ -64,6 +67,8 @@ expected_root() {
 	# A host process of uid 65534, the uid that root inside maps to.
 	(exec env "$(test_mark)" "${NOBODY[@]}" sleep 1000) &
 	local host_pid=$!
+	# Until setpriv has made it uid 65534 and exec'd sleep, it is root's.
+	wait_until runs "$host_pid" sleep
 	map=()
 	((PART >= 2)) && map=(--map-uid 65534 --map-gid 65534)
 	run isolate "${map[@]}" sh -c "kill -0 $host_pid 2>&1 && echo signalled"
