@@ -73,6 +73,7 @@ runs() { [[ $(cat "/proc/$1/comm" 2>/dev/null) == "$2" ]]; }
 	((PART >= 2)) && map=(--map-uid 65534 --map-gid 65534)
 	run isolate "${map[@]}" sh -c "kill -0 $host_pid 2>&1 && echo signalled"
 	kill -KILL "$host_pid"
+	wait "$host_pid" 2>/dev/null || true
 	if ((PART <= 2)); then
 		# not contained: the host's PIDs are ours (and in part-2 the
 		# process is our own uid outside)
