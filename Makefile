@@ -11,6 +11,7 @@
 #   make valgrind      each stage under memcheck: no error, no leak
 #   make lint          cppcheck on the C, shellcheck on the scripts
 #   make bench         start-up times against unshare, bwrap and crun
+#   make lab PART=N DEST=DIR   a lab copy with part-N's lesson to write
 #   make clean
 #
 # CC and CFLAGS are passed on to every stage, e.g. `make CC=clang`.
@@ -20,7 +21,7 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 export CC CFLAGS
 
 .PHONY: all $(PARTS) sanitized demo test test-sanitized clean diff deps-test
-.PHONY: deps-rootfs stress valgrind lint bench
+.PHONY: deps-rootfs stress valgrind lint bench lab
 .PHONY: $(PARTS:part-%=test-part-%)
 
 all: $(PARTS)
@@ -78,6 +79,10 @@ lint:
 bench: all rootfs
 	@tests/deps.sh bench
 	tests/bench.sh
+
+lab:
+	@test -n "$(PART)" -a -n "$(DEST)" || { echo "usage: make lab PART=N DEST=DIR"; exit 2; }
+	tests/mklab.sh $(PART) $(DEST)
 
 diff:
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make diff A=1 B=2"; exit 2; }
