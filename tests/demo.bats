@@ -58,3 +58,11 @@ verdict() {
 	[[ $(verdict net part-3) == host && $(verdict ipc part-3) == host ]]
 	[[ $output == *"part-4   hostname=part-4-demo uid=0 host-uid=65534 pid=1"* ]]
 }
+
+@test "demo: colour on a terminal, plain when piped" {
+	run -0 "$REPO/tests/demo.sh" part-1
+	[[ $output != *$'\033['* ]]
+	# script(1) gives the demo a terminal.
+	run -0 script -qec "$REPO/tests/demo.sh part-1" /dev/null
+	[[ $output == *$'\033[1;32mNEW'* ]]
+}

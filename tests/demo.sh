@@ -13,6 +13,15 @@ namespaces="uts user mnt pid net ipc cgroup time"
 probe='for ns in '"$namespaces"'; do readlink /proc/self/ns/$ns; done
 echo "hostname=$(cat /proc/sys/kernel/hostname) uid=$(id -u) host-uid=$(awk "{print \$2}" /proc/self/uid_map) pid=$$"'
 
+# Colour on a terminal (NO_COLOR turns it off), plain when piped.
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
+	new_cell=$(printf '\033[1;32m%-8s\033[0m' NEW)
+	host_cell=$(printf '\033[2;31m%-8s\033[0m' host)
+else
+	new_cell=$(printf '%-8s' NEW)
+	host_cell=$(printf '%-8s' host)
+fi
+
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
@@ -36,9 +45,9 @@ for ns in $namespaces; do
 	for part in "$@"; do
 		inside=$(sed -n "${row}p" "$tmp/$part")
 		if [ "$inside" = "$host" ]; then
-			printf ' %-8s' host
+			printf ' %s' "$host_cell"
 		else
-			printf ' %-8s' NEW
+			printf ' %s' "$new_cell"
 		fi
 	done
 	echo
