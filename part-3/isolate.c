@@ -298,7 +298,9 @@ static void mount_in_rootfs(const char *source, const char *dir,
 /*
  * A /dev with just what ordinary programs open.  Inside a user namespace
  * mknod(2) is refused, so each node is the host's, bound onto an empty
- * file in a tmpfs of our own: the rootfs's dev/ stays untouched.
+ * file in a tmpfs of our own: the rootfs's dev/ stays untouched.  Plain
+ * paths are safe here: the tmpfs was mounted a moment ago, by us, and
+ * nothing in it can be a symlink.
  */
 static void mount_dev(void)
 {
@@ -388,8 +390,17 @@ static void prepare_mntns(const struct options *opts)
  */
 noreturn static void run_as_init(const struct container *c)
 {
-	pid_t pid = fork();
+	pid_t pid;
 
+	/*
+	 * We never exec, so exec_command()'s close-on-exec cleanup does not
+	 * reach us: close every fd but 0-2 for real.  The command is root in
+	 * our user namespace, as we are, and could open any fd of ours
+	 * through /proc/1/fd.
+	 */
+	if (close_range(STDERR_FILENO + 1, ~0U, 0) == -1)
+		die_errno("close isolate's descriptors in the init");
+	pid = fork();
 	if (pid == -1)
 		die_errno("fork the command under --init");
 	if (pid == 0)

@@ -175,6 +175,14 @@ static void parse_range(const char *value, struct options *opts)
 		usage_error("--net-range: '%s' is not an IPv4 range like 10.200.0.0/16", value);
 	if (prefix < 8 || prefix > 30)
 		usage_error("--net-range: /%d is not between /8 and /30", prefix);
+	uint32_t base = ntohl(opts->range.s_addr);
+	uint32_t host_bits = (1u << (32 - prefix)) - 1;
+
+	if ((base & host_bits) != 0)
+		usage_error("--net-range: %s has host bits set for /%d", addr, prefix);
+	/* 0/8 "this network", 127/8 loopback, 224/3 multicast and reserved. */
+	if (base >> 24 == 0 || base >> 24 == 127 || base >> 29 == 7)
+		usage_error("--net-range: %s/%d is not a unicast range", addr, prefix);
 	opts->range_prefix = prefix;
 }
 
@@ -344,7 +352,9 @@ static void mount_in_rootfs(const char *source, const char *dir,
 /*
  * A /dev with just what ordinary programs open.  Inside a user namespace
  * mknod(2) is refused, so each node is the host's, bound onto an empty
- * file in a tmpfs of our own: the rootfs's dev/ stays untouched.
+ * file in a tmpfs of our own: the rootfs's dev/ stays untouched.  Plain
+ * paths are safe here: the tmpfs was mounted a moment ago, by us, and
+ * nothing in it can be a symlink.
  */
 static void mount_dev(void)
 {
@@ -434,8 +444,17 @@ static void prepare_mntns(const struct options *opts)
  */
 noreturn static void run_as_init(const struct container *c)
 {
-	pid_t pid = fork();
+	pid_t pid;
 
+	/*
+	 * We never exec, so exec_command()'s close-on-exec cleanup does not
+	 * reach us: close every fd but 0-2 for real.  The command is root in
+	 * our user namespace, as we are, and could open any fd of ours
+	 * through /proc/1/fd.
+	 */
+	if (close_range(STDERR_FILENO + 1, ~0U, 0) == -1)
+		die_errno("close isolate's descriptors in the init");
+	pid = fork();
 	if (pid == -1)
 		die_errno("fork the command under --init");
 	if (pid == 0)
@@ -466,7 +485,7 @@ static bool address_in_use(struct in_addr addr)
 static void choose_network(const struct options *opts, struct network *net)
 {
 	uint32_t subnets = 1u << (30 - opts->range_prefix);
-	uint32_t base = ntohl(opts->range.s_addr) & ~((1u << (32 - opts->range_prefix)) - 1);
+	uint32_t base = ntohl(opts->range.s_addr);
 
 	snprintf(net->host_end, sizeof net->host_end, "iso%d", (int)getpid());
 	for (uint32_t i = 0; i < subnets; i++) {

@@ -134,7 +134,9 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 	for init in no yes; do
 		args=()
 		[[ $init == yes ]] && args=(--init)
-		isolate_in_background "${args[@]}" sh -c '(sleep 0 &); exec sleep 1000' &
+		# The orphan ends after PID 1 has exec'd sleep, which never
+		# calls wait(2); before that, sh could reap it.
+		isolate_in_background "${args[@]}" sh -c '(sleep 0.3 &); exec sleep 1000' &
 		pid=$!
 		wait_until has_child "$pid"
 		ns=$(namespace_of pid "$(pgrep -P "$pid")")
@@ -143,8 +145,8 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 			wait_until has_zombie "$ns"
 		else
 			# Our init (isolate's own code, so its name) and sleep.
-			init=$(cat "/proc/$(pgrep -P "$pid")/comm")
-			wait_until holds_exactly "$ns" "S $init S sleep "
+			init_comm=$(cat "/proc/$(pgrep -P "$pid")/comm")
+			wait_until holds_exactly "$ns" "S $init_comm S sleep "
 		fi
 		kill -TERM "$pid"
 		[[ $init == yes ]] || kill -KILL "$pid"

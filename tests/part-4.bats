@@ -14,6 +14,8 @@ setup() {
 }
 
 no_link() { ! ip link show "$1" >/dev/null 2>&1; }
+# The host end exists before its address does: wait for the address.
+has_address() { [[ -n $(ip -o -4 addr show dev "$1" 2>/dev/null) ]]; }
 
 # Inside: "name state" of each link, and eth0's IPv4 address and the
 # default gateway.
@@ -56,7 +58,7 @@ ip route | awk "/^default/ {print \$3}"'
 @test "part-4: on the host, the host end is named from isolate's pid, has the gateway address and is up" {
 	isolate_in_background --init sleep 1000 &
 	local pid=$!
-	wait_until ip link show "iso$pid" >/dev/null 2>&1
+	wait_until has_address "iso$pid"
 	run -0 ip -o -4 addr show dev "iso$pid"
 	[[ $output =~ inet\ 10\.200\.[0-9]+\.[0-9]+/30 ]]
 	run -0 ip -o link show "iso$pid"
@@ -83,7 +85,7 @@ read_from() (
 @test "part-4: a TCP server in the container answers a client on the host" {
 	isolate_in_background --init sh -c 'echo hello-from-inside | nc -l -p 8080' &
 	local pid=$!
-	wait_until ip -o -4 addr show dev "iso$pid" >/dev/null 2>&1
+	wait_until has_address "iso$pid"
 	host_addr=$(ip -o -4 addr show dev "iso$pid" | awk '{print $4}')
 	host_addr=${host_addr%/30}
 	container=${host_addr%.*}.$((${host_addr##*.} + 1))
@@ -107,7 +109,7 @@ read_from() (
 	[[ $(cat "$BATS_TEST_TMPDIR"/c* | sort -u | wc -l) -eq 20 ]]
 	WAIT_SECONDS=30 wait_until no_orphan_host_ends
 	for pid in "${pids[@]}"; do
-		! ip link show "iso$pid" >/dev/null 2>&1
+		no_link "iso$pid" || { echo "iso$pid is left"; false; }
 	done
 }
 
@@ -140,7 +142,7 @@ read_from() (
 	# container finds the first's gateway in use and takes the other.
 	isolate_in_background --net-range 10.202.0.0/29 --init sleep 1000 &
 	local first=$!
-	wait_until ip -o -4 addr show dev "iso$first" >/dev/null 2>&1
+	wait_until has_address "iso$first"
 	run -0 isolate --net-range 10.202.0.0/29 sh -c "$probe; ping -c 1 -W 5 \$(ip route | awk '/^default/ {print \$3}') >/dev/null && echo reached"
 	ours=${lines[1]%/30}	# our eth0: .2 of our /30
 	theirs=$(ip -o -4 addr show dev "iso$first" | awk '{print $4}')
@@ -148,7 +150,7 @@ read_from() (
 	[[ $((${ours##*.} - 2)) -ne $((${theirs##*.} - 1)) ]]
 	[[ ${lines[-1]} == reached ]]
 	# A /30 holds one: the second is refused.
-	run --separate-stderr -125 isolate --net-range "$theirs/30" true
+	run --separate-stderr -125 isolate --net-range "${theirs%.*}.$((${theirs##*.} - 1))/30" true
 	[[ $stderr == "isolate: --net-range: every /30 of it is in use by other containers" ]]
 	kill -TERM "$first"
 	wait_status "$first"
@@ -169,6 +171,12 @@ read_from() (
 	[[ ${stderr_lines[0]} == "isolate: --net-range: /31 is not between /8 and /30" ]]
 	run --separate-stderr -125 isolate --net-range 300.0.0.0/16 true
 	[[ ${stderr_lines[0]} == *"is not an IPv4 range"* ]]
+	run --separate-stderr -125 isolate --net-range 10.200.3.7/16 true
+	[[ ${stderr_lines[0]} == "isolate: --net-range: 10.200.3.7 has host bits set for /16" ]]
+	run --separate-stderr -125 isolate --net-range 127.0.0.0/8 true
+	[[ ${stderr_lines[0]} == "isolate: --net-range: 127.0.0.0/8 is not a unicast range" ]]
+	run --separate-stderr -125 isolate --net-range 224.0.0.0/8 true
+	[[ ${stderr_lines[0]} == "isolate: --net-range: 224.0.0.0/8 is not a unicast range" ]]
 }
 
 @test "part-4: rootless, a veth is refused with a hint, and --net none works" {

@@ -184,6 +184,18 @@ signal_isolate() {
 	[[ $output == LEAKED ]]
 }
 
+@test "part-$PART: with --init, the init holds no descriptor the command could borrow" {
+	((PART >= 3)) || skip "part-$PART has no --init"
+	# PID 1 never execs: were its fds only close-on-exec, the command
+	# could open them through /proc/1/fd (root inside may: mapped to the
+	# same uid, with every capability in the namespace).
+	run -0 isolate --init --map-uid 0 --map-gid 0 sh -c \
+		'ls /proc/1/fd/7/ >/dev/null 2>&1 && echo LEAKED || echo closed
+		 ls /proc/1/fd | tr "\n" " "' 7</
+	[[ ${lines[0]} == closed ]]
+	[[ ${lines[1]} == "0 1 2 " ]]
+}
+
 @test "part-$PART: with stdin and stderr closed, isolate's setup pipe stays off them" {
 	# Were the pipe on fd 0 or 2, isolate's own -v lines would go into
 	# it, and the child would take them for the go-ahead, too early.
