@@ -162,6 +162,7 @@ static void parse_options(int argc, char **argv, struct options *opts)
 	while ((c = getopt_long(argc, argv, "+:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
+			check_length("--rootfs", optarg, PATH_MAX - 1);
 			opts->rootfs = optarg;
 			break;
 		case 'i':

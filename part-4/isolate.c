@@ -216,6 +216,7 @@ static void parse_options(int argc, char **argv, struct options *opts)
 			parse_range(optarg, opts);
 			break;
 		case 'r':
+			check_length("--rootfs", optarg, PATH_MAX - 1);
 			opts->rootfs = optarg;
 			break;
 		case 'i':
@@ -496,7 +497,7 @@ static void choose_network(const struct options *opts, struct network *net)
 		if (!address_in_use(net->host_addr))
 			return;
 	}
-	die("--net-range: every /30 of it is in use by other containers");
+	die("--net-range: no /30 of it is free: the host has every one's gateway address");
 }
 
 /*

@@ -63,3 +63,12 @@ stale_quotes() {
 	[[ $output == "$(cat "$REPO/docs/boundaries.md")" ]] ||
 		{ echo "run: tests/boundaries.sh >docs/boundaries.md"; false; }
 }
+
+@test "docs: every hint isolate can print is explained in troubleshooting.md" {
+	local missing=() format
+	while IFS= read -r format; do
+		grep -qF "$format" "$REPO/docs/troubleshooting.md" || missing+=("$format")
+	done < <(grep -ho 'hint("[^"]*"' "$REPO"/part-*/isolate.c "$REPO"/common/*.c |
+		sed 's/^hint("//; s/"$//' | sort -u)
+	[[ ${#missing[@]} -eq 0 ]] || { printf 'not in troubleshooting.md: %s\n' "${missing[@]}"; false; }
+}

@@ -151,7 +151,7 @@ read_from() (
 	[[ ${lines[-1]} == reached ]]
 	# A /30 holds one: the second is refused.
 	run --separate-stderr -125 isolate --net-range "${theirs%.*}.$((${theirs##*.} - 1))/30" true
-	[[ $stderr == "isolate: --net-range: every /30 of it is in use by other containers" ]]
+	[[ $stderr == "isolate: --net-range: no /30 of it is free: the host has every one's gateway address" ]]
 	kill -TERM "$first"
 	wait_status "$first"
 }
