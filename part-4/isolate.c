@@ -32,9 +32,9 @@
  * It also adds the IPC and cgroup namespaces, to match docker run.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <arpa/inet.h>
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
