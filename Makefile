@@ -5,7 +5,7 @@
 #   make demo          build, then show live what each stage isolates
 #   make rootfs        ./rootfs, from Debian's busybox-static (parts 3, 4)
 #   make test          the whole suite, on the normal and the sanitized build
-#   make test-part-N   one stage's suite (normal build)
+#   make test-part-N   one stage's suite, its contract and escapes, and the docs
 #   make diff A=1 B=2  what stage B adds to stage A
 #   make stress        1000 random SIGKILLs per stage, 200 containers at once
 #   make valgrind      each stage under memcheck: no error, no leak
