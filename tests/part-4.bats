@@ -14,6 +14,10 @@ setup() {
 }
 
 no_link() { ! ip link show "$1" >/dev/null 2>&1; }
+# No host address starts with PREFIX (a range that a test uses alone may
+# still be held, for a moment, by a namespace the kernel is tearing down).
+range_free() { ! ip -o -4 addr show | grep -q " inet $1"; }
+
 # The host end exists before its address does: wait for the address.
 has_address() { [[ -n $(ip -o -4 addr show dev "$1" 2>/dev/null) ]]; }
 
@@ -140,6 +144,7 @@ read_from() (
 @test "part-4: containers never share a /30, even when the range is small" {
 	# A /29 holds two /30s: whichever the pids pick first, the second
 	# container finds the first's gateway in use and takes the other.
+	WAIT_SECONDS=30 wait_until range_free 10.202.0.
 	isolate_in_background --net-range 10.202.0.0/29 --init sleep 1000 &
 	local first=$!
 	wait_until has_address "iso$first"
@@ -157,6 +162,7 @@ read_from() (
 }
 
 @test "part-4: --net-range picks where the /30 comes from" {
+	WAIT_SECONDS=30 wait_until range_free 10.201.0.
 	run -0 isolate --net-range 10.201.0.0/30 sh -c "$probe"
 	[[ ${lines[1]} == 10.201.0.2/30 ]]
 	[[ ${lines[2]} == 10.201.0.1 ]]
