@@ -32,7 +32,10 @@ $(PARTS):
 sanitized:
 	for p in $(PARTS); do $(MAKE) -C $$p sanitized || exit; done
 
-demo: all rootfs
+# On a fresh machine, `sudo make demo` installs a compiler and busybox.
+demo:
+	@tests/deps.sh build
+	@$(MAKE) -s all rootfs
 	@tests/demo.sh $(PARTS)
 
 deps-rootfs:
