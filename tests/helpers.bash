@@ -88,6 +88,14 @@ require_root() {
 	[[ $EUID -eq 0 ]] || skip "needs root: ${1:-this stage creates namespaces that need CAP_SYS_ADMIN}"
 }
 
+# Rootless tests need the kernel to let an unprivileged user create a
+# user namespace (Debian's kernel.unprivileged_userns_clone, Ubuntu's
+# AppArmor restriction, user.max_user_namespaces can forbid it).
+require_unprivileged_userns() {
+	"${NOBODY[@]}" unshare --user true 2>/dev/null ||
+		skip "this kernel does not let an unprivileged user create a user namespace"
+}
+
 # Poll CMD until it succeeds, for at most $WAIT_SECONDS (default 10).
 wait_until() {
 	local deadline=$((SECONDS + ${WAIT_SECONDS:-10}))

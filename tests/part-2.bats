@@ -130,6 +130,7 @@ stop_sleeper() {
 }
 
 @test "part-2: rootless, an unprivileged user is root inside, with its host name" {
+	require_unprivileged_userns
 	bin=$(binary_for_nobody)
 	run -0 as_nobody "$bin" --hostname rootless sh -c \
 		'id -u; cat /proc/sys/kernel/hostname /proc/self/uid_map /proc/self/setgroups'
@@ -140,6 +141,7 @@ stop_sleeper() {
 }
 
 @test "part-2: rootless, mapping someone else's id fails with the file named and a hint" {
+	require_unprivileged_userns
 	bin=$(binary_for_nobody)
 	run --separate-stderr -125 as_nobody "$bin" --map-uid 0 true
 	[[ ${stderr_lines[0]} =~ ^isolate:\ write\ /proc/[0-9]+/uid_map\ \"0\ 0\ 1\":\ Operation\ not\ permitted$ ]]
@@ -151,6 +153,7 @@ stop_sleeper() {
 @test "part-2: where user namespaces are turned off, the error names the setting" {
 	# user.max_user_namespaces is per user namespace: set to 0 inside a
 	# container, it forbids new ones there and leaves the host alone.
+	require_unprivileged_userns
 	bin=$(binary_for_nobody)
 	run --separate-stderr -125 isolate sh -c \
 		'echo 0 >/proc/sys/user/max_user_namespaces && exec "$1" true' sh "$bin"
@@ -195,6 +198,7 @@ stop_sleeper() {
 }
 
 @test "part-2: nested, isolate maps only ids its own namespace has, and says so" {
+	require_unprivileged_userns
 	bin=$(binary_for_nobody)
 	# Inside, only 0 is mapped: the default 65534 cannot be.
 	run --separate-stderr -125 isolate sh -c 'exec "$1" true' sh "$bin"

@@ -200,6 +200,7 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 
 @test "part-3: rootless, an unprivileged user gets PID 1 and the rootfs" {
 	container_path ready
+	require_unprivileged_userns
 	bin=$(binary_for_nobody)
 	run -0 as_nobody "$bin" --rootfs "$ROOTFS" sh -c 'echo $$; id -u; cat /etc/hostname'
 	[[ $(echo $output) == "1 0 isolate" ]]

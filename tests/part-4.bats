@@ -187,6 +187,7 @@ read_from() (
 
 @test "part-4: rootless, a veth is refused with a hint, and --net none works" {
 	container_path ready
+	require_unprivileged_userns
 	bin=$(binary_for_nobody)
 	run --separate-stderr -125 as_nobody "$bin" --rootfs "$ROOTFS" true
 	[[ ${stderr_lines[0]} =~ ^isolate:\ create\ veth\ iso[0-9]+:\ Operation\ not\ permitted$ ]]
