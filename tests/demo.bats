@@ -36,7 +36,7 @@ verdict() {
 }
 
 @test "demo: part-3's column adds the mount and PID namespaces, and the command is PID 1" {
-	[[ -x $REPO/rootfs/bin/busybox ]] || skip "no rootfs: run make rootfs"
+	require_rootfs
 	run -0 env -u SUDO_UID -u SUDO_GID "$REPO/tests/demo.sh" part-1 part-2 part-3
 	for ns in uts user mnt pid; do
 		[[ $(verdict "$ns" part-3) == NEW ]]
@@ -49,7 +49,7 @@ verdict() {
 }
 
 @test "demo: part-4's column has every namespace new but time" {
-	[[ -x $REPO/rootfs/bin/busybox ]] || skip "no rootfs: run make rootfs"
+	require_rootfs
 	run -0 env -u SUDO_UID -u SUDO_GID "$REPO/tests/demo.sh" part-1 part-2 part-3 part-4
 	for ns in uts user mnt pid net ipc cgroup; do
 		[[ $(verdict "$ns" part-4) == NEW ]]

@@ -9,7 +9,7 @@
 #   each test also proves that nothing leaked.
 # - wait_until CMD...: poll instead of sleeping a fixed time.
 
-# shellcheck disable=SC2034 # the suites use the variables set here
+# shellcheck disable=SC2034,SC2154 # the suites use what is set here; bats run sets $lines
 bats_require_minimum_version 1.5.0
 
 # A test that hangs fails instead (bats 1.7+).
@@ -190,6 +190,54 @@ namespace_of() {
 	readlink "/proc/${2:-self}/ns/$1"
 }
 
+# Negative controls: what a stage does not isolate yet.  Each runs the
+# same probe in the container and on the host and compares what both saw;
+# the probes use only commands busybox has too.
+
+# The PID namespace is the host's: the command is not PID 1, and its
+# PID 1 is the host's.
+assert_host_pid_namespace() {
+	run -0 isolate sh -c 'readlink /proc/self/ns/pid; echo $$; cat /proc/1/comm'
+	[[ ${lines[0]} == "$(namespace_of pid)" ]]
+	[[ ${lines[1]} -gt 1 ]]
+	[[ ${lines[2]} == "$(cat /proc/1/comm)" ]]
+}
+
+# The network namespace is the host's, with the host's links (iso* links
+# are other tests' containers, coming and going, so they are left out).
+links_probe='ip -o link | awk -F": " "{print \$2}" | cut -d@ -f1 | grep -v "^iso" | sort'
+assert_host_network_namespace() {
+	run -0 isolate sh -c "readlink /proc/self/ns/net; $links_probe"
+	[[ ${lines[0]} == "$(namespace_of net)" ]]
+	[[ ${lines[*]:1} == "$(sh -c "$links_probe" | paste -sd ' ')" ]]
+}
+
+assert_host_ipc_and_cgroup_namespaces() {
+	run -0 isolate sh -c 'readlink /proc/self/ns/ipc; readlink /proc/self/ns/cgroup'
+	[[ ${lines[0]} == "$(namespace_of ipc)" ]]
+	[[ ${lines[1]} == "$(namespace_of cgroup)" ]]
+}
+
+# Without a PID namespace of its own, a background process of the
+# command outlives it (and is killed here).
+assert_background_outlives_command() {
+	container_path sleeper.pid
+	run -0 isolate sh -c 'sleep 1000 >/dev/null 2>&1 & echo $! >"$1"' sh "$INSIDE_PATH"
+	local pid
+	pid=$(cat "$HOST_PATH")
+	[[ $(cat "/proc/$pid/comm") == sleep ]]
+	kill -KILL "$pid"
+}
+
+require_rootfs() {
+	[[ -x $REPO/rootfs/bin/busybox ]] || skip "no rootfs: run make rootfs"
+}
+
+# The host as it is before the test; teardown compares.
+snapshot_host() {
+	host_snapshot >"$BATS_TEST_TMPDIR/host.before"
+}
+
 host_snapshot() {
 	echo "hostname: $(cat /proc/sys/kernel/hostname)"
 	echo "mounts:"
@@ -206,7 +254,7 @@ host_snapshot() {
 }
 
 setup() {
-	host_snapshot >"$BATS_TEST_TMPDIR/host.before"
+	snapshot_host
 }
 
 teardown() {

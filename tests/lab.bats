@@ -6,7 +6,7 @@ load helpers
 
 setup() {
 	require_root "the lab runs the part-1 suite, which needs root"
-	host_snapshot >"$BATS_TEST_TMPDIR/host.before"
+	snapshot_host
 }
 
 @test "lab: a fresh part-1 lab fails make test-part-1, and the solution passes it" {

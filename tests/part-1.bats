@@ -7,7 +7,7 @@ load helpers
 
 setup() {
 	require_root "part-1 creates a UTS namespace, which needs CAP_SYS_ADMIN"
-	host_snapshot >"$BATS_TEST_TMPDIR/host.before"
+	snapshot_host
 }
 
 @test "part-1: the command runs in a new UTS namespace" {
@@ -79,29 +79,17 @@ setup() {
 }
 
 @test "part-1: not isolated: the PID namespace is the host's, and host processes are visible" {
-	run -0 isolate sh -c 'readlink /proc/self/ns/pid; echo $$; cat /proc/1/comm'
-	[[ ${lines[0]} == "$(namespace_of pid)" ]]
-	[[ ${lines[1]} -gt 1 ]]
-	[[ ${lines[2]} == "$(cat /proc/1/comm)" ]]
+	assert_host_pid_namespace
 }
 
 @test "part-1: not isolated: the network namespace is the host's, with the host's links" {
-	# (iso* links are other tests' containers, coming and going.)
-	run -0 isolate sh -c 'readlink /proc/self/ns/net; ls /sys/class/net | grep -v "^iso"'
-	[[ ${lines[0]} == "$(namespace_of net)" ]]
-	[[ ${lines[*]:1} == "$(echo $(ls /sys/class/net | grep -v '^iso'))" ]]
+	assert_host_network_namespace
 }
 
 @test "part-1: not isolated: the IPC and cgroup namespaces are the host's" {
-	run -0 isolate sh -c 'readlink /proc/self/ns/ipc /proc/self/ns/cgroup'
-	[[ ${lines[0]} == "$(namespace_of ipc)" ]]
-	[[ ${lines[1]} == "$(namespace_of cgroup)" ]]
+	assert_host_ipc_and_cgroup_namespaces
 }
 
 @test "part-1: not isolated: a background process outlives the command" {
-	container_path sleeper.pid
-	run -0 isolate sh -c 'sleep 1000 >/dev/null 2>&1 & echo $! >"$1"' sh "$INSIDE_PATH"
-	pid=$(cat "$HOST_PATH")
-	[[ $(cat "/proc/$pid/comm") == sleep ]]
-	kill -KILL "$pid"
+	assert_background_outlives_command
 }

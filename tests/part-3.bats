@@ -9,8 +9,8 @@ load helpers
 
 setup() {
 	require_root "these tests read the host's view of the container's processes"
-	[[ -x $REPO/rootfs/bin/busybox ]] || skip "no rootfs: run make rootfs"
-	host_snapshot >"$BATS_TEST_TMPDIR/host.before"
+	require_rootfs
+	snapshot_host
 }
 
 # The processes of the PID namespace NS, as seen from the host:
@@ -209,15 +209,9 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 # Negative controls: part-3 still shares these with the host.
 
 @test "part-3: not isolated: the network namespace is the host's, with the host's links" {
-	# No /sys inside: busybox ip lists the links.  (iso* links are other
-	# tests' containers, coming and going.)
-	run -0 isolate sh -c 'readlink /proc/self/ns/net; ip -o link | awk -F": " "{print \$2}" | cut -d@ -f1 | grep -v "^iso" | sort'
-	[[ ${lines[0]} == "$(namespace_of net)" ]]
-	[[ ${lines[*]:1} == "$(echo $(ip -o link | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -v '^iso' | sort))" ]]
+	assert_host_network_namespace
 }
 
 @test "part-3: not isolated: the IPC and cgroup namespaces are the host's" {
-	run -0 isolate sh -c 'readlink /proc/self/ns/ipc; readlink /proc/self/ns/cgroup'
-	[[ ${lines[0]} == "$(namespace_of ipc)" ]]
-	[[ ${lines[1]} == "$(namespace_of cgroup)" ]]
+	assert_host_ipc_and_cgroup_namespaces
 }

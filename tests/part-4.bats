@@ -9,8 +9,8 @@ load helpers
 
 setup() {
 	require_root "the host end of a veth pair needs CAP_NET_ADMIN on the host"
-	[[ -x $REPO/rootfs/bin/busybox ]] || skip "no rootfs: run make rootfs"
-	host_snapshot >"$BATS_TEST_TMPDIR/host.before"
+	require_rootfs
+	snapshot_host
 }
 
 no_link() { ! ip link show "$1" >/dev/null 2>&1; }

@@ -12,7 +12,7 @@ load helpers
 # part-1 needs root for its UTS namespace; later stages may run rootless.
 setup() {
 	require_root "part-$PART's contract tests run as root"
-	host_snapshot >"$BATS_TEST_TMPDIR/host.before"
+	snapshot_host
 }
 
 @test "part-$PART: --help prints the usage on stdout and exits 0" {

@@ -14,9 +14,9 @@ load helpers
 setup() {
 	require_root "the escape attempts compare the container with the host"
 	if ((PART >= 3)); then
-		[[ -x $REPO/rootfs/bin/busybox ]] || skip "no rootfs: run make rootfs"
+		require_rootfs
 	fi
-	host_snapshot >"$BATS_TEST_TMPDIR/host.before"
+	snapshot_host
 }
 
 # What "/" looks like to a contained command, sorted: the rootfs, from
