@@ -5,11 +5,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <linux/close_range.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +42,19 @@ void block_signals(struct relay *r)
 	sigaddset(&blocked, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &blocked, &r->caller_mask) == -1)
 		die_errno("block signals");
+	/*
+	 * If our parent dies (a closed terminal window, a killed sudo), the
+	 * command must not run on unseen: the kernel sends us SIGHUP then,
+	 * a stop request (prctl(2)).  Ignored under nohup(1), as it should
+	 * be.  Should the parent already be gone, getppid() has changed.
+	 */
+	r->caller = getppid();
+	if (prctl(PR_SET_PDEATHSIG, SIGHUP) == -1)
+		die_errno("prctl(PR_SET_PDEATHSIG) for isolate");
+	r->stop_timeout = DEFAULT_STOP_TIMEOUT;
+	r->own_session = false;
+	r->command_is_pid1 = false;
+	r->pty = -1;
 }
 
 /*
@@ -113,11 +131,30 @@ static int exit_status(int wstatus)
 	return WEXITSTATUS(wstatus);
 }
 
-int wait_command(pid_t pid, const struct relay *r)
+/*
+ * Reap every child that has ended, not only `pid`: as PID 1 of a PID
+ * namespace (--init, from part 3) we also inherit the orphans, and a
+ * zombie is reaped only by its parent.  The command's status, or -1
+ * while it runs.
+ */
+static int reap(pid_t pid)
+{
+	pid_t done;
+	int wstatus;
+
+	while ((done = waitpid(-1, &wstatus, WNOHANG)) > 0)
+		if (done == pid)
+			return exit_status(wstatus);
+	if (done == -1 && errno != ECHILD)
+		report_errno("wait for pid %d", (int)pid);
+	return -1;
+}
+
+int wait_command_as_init(pid_t pid, const struct relay *r)
 {
 	sigset_t waited = r->forwarded;
 	siginfo_t info;
-	int wstatus;
+	int status = -1;
 
 	/*
 	 * The signals are blocked (block_signals), so they queue up and
@@ -125,7 +162,7 @@ int wait_command(pid_t pid, const struct relay *r)
 	 * variable, and no race between "the child exited" and "wait".
 	 */
 	sigaddset(&waited, SIGCHLD);
-	for (;;) {
+	while (status == -1) {
 		if (sigwaitinfo(&waited, &info) == -1) {
 			if (errno == EINTR)
 				continue;
@@ -136,25 +173,313 @@ int wait_command(pid_t pid, const struct relay *r)
 		 * to its whole foreground process group, the command
 		 * included.  Passing it on would deliver it twice.
 		 */
-		if (info.si_signo != SIGCHLD && info.si_code == SI_KERNEL)
-			continue;
-		if (info.si_signo != SIGCHLD) {
-			if (kill(pid, info.si_signo) == -1 && errno != ESRCH)
-				die_errno("forward signal %d to pid %d",
-					  info.si_signo, (int)pid);
-			continue;
-		}
-		/*
-		 * Reap every child that has ended, not only `pid`: as PID 1
-		 * of a PID namespace (--init, from part 3) we also inherit
-		 * the orphans, and a zombie is reaped only by its parent.
-		 */
-		pid_t done;
-
-		while ((done = waitpid(-1, &wstatus, WNOHANG)) > 0)
-			if (done == pid)
-				return exit_status(wstatus);
-		if (done == -1)
-			die_errno("wait for pid %d", (int)pid);
+		if (info.si_signo == SIGCHLD)
+			status = reap(pid);
+		else if (info.si_code != SI_KERNEL &&
+			 kill(pid, info.si_signo) == -1 && errno != ESRCH)
+			die_errno("forward signal %d to pid %d", info.si_signo,
+				  (int)pid);
 	}
+	return status;
+}
+
+/*
+ * What wait_command() keeps track of.  A stop request starts a clock;
+ * at its end, or at a second request, the command gets SIGKILL.
+ */
+struct waiting {
+	pid_t pid;
+	struct relay *r;
+	int status;		/* the command's, once it has ended; else -1 */
+	int stop_signal;	/* what asked the command to stop; 0: nothing */
+	long long deadline;	/* when that request runs out, in now_ms() */
+	bool killed;		/* SIGKILL sent: nothing more to wait for */
+	bool caller_gone;	/* our terminal hung up: relay nothing more */
+	char input[4096];	/* read from our terminal, not yet relayed */
+	size_t input_len;
+};
+
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
+}
+
+static void kill_command(struct waiting *w, const char *why)
+{
+	if (kill(w->pid, SIGKILL) == -1 && errno != ESRCH)
+		report_errno("kill pid %d", (int)w->pid);
+	report("stop the command: %s; sent SIGKILL", why);
+	if (w->r->command_is_pid1)
+		hint("as PID 1, a program ignores the signals it has no handler for: try --init");
+	w->killed = true;
+}
+
+/*
+ * SIGTERM, SIGINT, a hang-up or our parent's death, already passed on:
+ * the command gets stop_timeout seconds to end by itself.
+ */
+static void request_stop(struct waiting *w, int signo)
+{
+	char why[64];
+
+	if (w->killed)
+		return;
+	if (w->stop_signal != 0) {
+		snprintf(why, sizeof why, "a second SIG%s", sigabbrev_np(signo));
+		kill_command(w, why);
+		return;
+	}
+	w->stop_signal = signo;
+	w->deadline = now_ms() + w->r->stop_timeout * 1000LL;
+}
+
+/* Milliseconds poll(2) may wait: until the stop deadline, if any. */
+static int poll_timeout(const struct waiting *w)
+{
+	long long left = w->deadline - now_ms();
+
+	if (w->stop_signal == 0 || w->killed)
+		return -1;
+	return left > 0 ? (int)left : 0;
+}
+
+static void check_deadline(struct waiting *w)
+{
+	char why[64];
+
+	if (w->stop_signal == 0 || w->killed || poll_timeout(w) > 0)
+		return;
+	snprintf(why, sizeof why, "still running %d s after SIG%s",
+		 w->r->stop_timeout, sigabbrev_np(w->stop_signal));
+	kill_command(w, why);
+}
+
+static void forward(const struct waiting *w, int signo)
+{
+	if (kill(w->pid, signo) == -1 && errno != ESRCH)
+		report_errno("forward signal %d to pid %d", signo, (int)w->pid);
+}
+
+static void on_signal(struct waiting *w, const struct signalfd_siginfo *si)
+{
+	int signo = (int)si->ssi_signo;
+	struct winsize size;
+
+	if (signo == SIGCHLD) {
+		w->status = reap(w->pid);
+		return;
+	}
+	if (signo == SIGWINCH) {	/* our window changed: so does theirs */
+		if (ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0)
+			ioctl(w->r->pty, TIOCSWINSZ, &size);
+		return;
+	}
+	/*
+	 * SI_KERNEL: our terminal sent it (Ctrl-C, a hang-up...) to its
+	 * whole foreground process group.  A command in our session got it
+	 * too, and decides for itself; one in a session of its own did not.
+	 */
+	if (si->ssi_code == SI_KERNEL && !w->r->own_session)
+		return;
+	forward(w, signo);
+	if (signo == SIGTERM || signo == SIGINT)
+		request_stop(w, signo);
+	else if (signo == SIGHUP &&
+		 (si->ssi_code == SI_KERNEL || getppid() != w->r->caller))
+		request_stop(w, signo);
+}
+
+/* Write all of `len` bytes to a blocking `fd`; give up if it fails. */
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;	/* our terminal is gone: nowhere to write */
+		buf += n;
+		len -= n;
+	}
+}
+
+/* The command's output, to our stdout.  false once its side is closed
+ * (EIO: every process that had the terminal open has closed it). */
+static bool relay_output(struct waiting *w)
+{
+	char buf[4096];
+	ssize_t n = read(w->r->pty, buf, sizeof buf);
+
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0)
+		return false;
+	write_all(STDOUT_FILENO, buf, n);
+	return true;
+}
+
+/* What we type, to the command's terminal.  Held here while its input
+ * queue is full, so that we never block and signals are still handled. */
+static void relay_input(struct waiting *w, short from_caller, short to_pty)
+{
+	ssize_t n;
+
+	if (w->input_len == 0 && from_caller != 0) {
+		n = read(STDIN_FILENO, w->input, sizeof w->input);
+		if (n > 0) {
+			w->input_len = n;
+		} else if (n == 0 || errno != EINTR) {
+			/* In raw mode, end of input means our terminal hung up:
+			 * the command's terminal hangs up too. */
+			w->caller_gone = true;
+			forward(w, SIGHUP);
+			request_stop(w, SIGHUP);
+		}
+	} else if (w->input_len > 0 && (to_pty & POLLOUT)) {
+		n = write(w->r->pty, w->input, w->input_len);
+		if (n > 0) {
+			memmove(w->input, w->input + n, w->input_len - n);
+			w->input_len -= n;
+		}
+	}
+}
+
+/* After the command ended: what it wrote last, until its terminal is
+ * closed (at once, unless a process it left behind still holds it). */
+static void drain_output(struct waiting *w)
+{
+	struct pollfd out = { .fd = w->r->pty, .events = POLLIN };
+
+	while (poll(&out, 1, 100) > 0 && relay_output(w))
+		;
+}
+
+static void restore_terminal(struct relay *r)
+{
+	sigset_t ttou, old;
+
+	if (r->pty == -1)
+		return;
+	/* Put back the modes the caller's shell expects, even if we were
+	 * moved to the background meanwhile (SIGTTOU would stop us). */
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	tcsetattr(STDIN_FILENO, TCSADRAIN, &r->caller_modes);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(r->pty);
+	r->pty = -1;
+}
+
+int wait_command(pid_t pid, struct relay *r)
+{
+	enum { SIGNALS, CALLER_IN, PTY };
+	struct waiting w = { .pid = pid, .r = r, .status = -1 };
+	sigset_t waited = r->forwarded;
+	struct signalfd_siginfo si;
+	struct pollfd fds[3];
+	bool pty_open = r->pty != -1;
+
+	/*
+	 * The signals are blocked (block_signals), so they queue up and a
+	 * signalfd(2) hands them over one at a time, in the same poll(2) as
+	 * the terminal: no handler, no global variable, and no race between
+	 * "the child exited" and "wait".
+	 */
+	sigaddset(&waited, SIGCHLD);
+	if (r->pty != -1)
+		sigaddset(&waited, SIGWINCH);
+	fds[SIGNALS].fd = signalfd(-1, &waited, SFD_CLOEXEC | SFD_NONBLOCK);
+	fds[SIGNALS].events = POLLIN;
+	if (fds[SIGNALS].fd == -1) {
+		report_errno("wait for signals");
+		kill(pid, SIGKILL);
+	}
+	if (getppid() != r->caller) {	/* our parent died before we looked */
+		forward(&w, SIGHUP);
+		request_stop(&w, SIGHUP);
+	}
+	while (w.status == -1 && fds[SIGNALS].fd != -1) {
+		bool relay_in = pty_open && !w.caller_gone;
+
+		fds[CALLER_IN].fd = relay_in && w.input_len == 0 ? STDIN_FILENO : -1;
+		fds[CALLER_IN].events = POLLIN;
+		fds[PTY].fd = pty_open ? r->pty : -1;	/* poll(2) skips -1 */
+		fds[PTY].events = POLLIN | (relay_in && w.input_len > 0 ? POLLOUT : 0);
+		if (poll(fds, 3, poll_timeout(&w)) == -1 && errno != EINTR) {
+			report_errno("wait for pid %d", (int)pid);
+			break;
+		}
+		check_deadline(&w);
+		while (read(fds[SIGNALS].fd, &si, sizeof si) == sizeof si)
+			on_signal(&w, &si);
+		if (pty_open && (fds[PTY].revents & (POLLIN | POLLHUP | POLLERR)))
+			pty_open = relay_output(&w);
+		if (pty_open && !w.caller_gone)
+			relay_input(&w, fds[CALLER_IN].revents, fds[PTY].revents);
+	}
+	if (pty_open && !w.caller_gone)
+		drain_output(&w);
+	restore_terminal(r);
+	if (fds[SIGNALS].fd != -1)
+		close(fds[SIGNALS].fd);
+	return w.status == -1 ? EXIT_SETUP_FAILED : w.status;
+}
+
+/* Field `n` of /proc/self/stat, counted as in proc(5), from field 3 on. */
+static unsigned long stat_field(const char *stat, int n)
+{
+	const char *field = strrchr(stat, ')');	/* comm may hold spaces */
+
+	for (int i = 2; field != NULL && i < n; i++)
+		field = strchr(field + 1, ' ');
+	return field != NULL ? strtoul(field + 1, NULL, 10) : 0;
+}
+
+char **hide_init(const char *name, char *const command[])
+{
+	unsigned long arg_start, env_end;
+	char stat[1024], **copy;
+	size_t n = 0;
+	FILE *f;
+
+	/*
+	 * Not dumpable: /proc/1/environ, maps, mem and exe, and ptrace(2),
+	 * are refused to the command, root inside though it is.  Our memory
+	 * was made by isolate's execve(2) on the host, so the kernel checks
+	 * for CAP_SYS_PTRACE there, which the command has not (ptrace(2),
+	 * "Ptrace access mode checking").
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0) == -1)
+		die_errno("prctl(PR_SET_DUMPABLE) in the init");
+	while (command[n] != NULL)
+		n++;
+	copy = calloc(n + 1, sizeof *copy);
+	for (size_t i = 0; copy != NULL && i < n; i++)
+		if ((copy[i] = strdup(command[i])) == NULL)
+			copy = NULL;
+	if (copy == NULL)
+		die_errno("copy the command line in the init");
+	/*
+	 * /proc/1/cmdline is readable by anyone: ps would show the host's
+	 * path to isolate and every option.  Our arguments and environment
+	 * strings lie together, from arg_start to env_end (fields 48 and 51
+	 * of /proc/self/stat, proc(5)): overwrite them with our name.
+	 */
+	f = fopen("/proc/self/stat", "re");
+	if (f == NULL || fgets(stat, sizeof stat, f) == NULL)
+		die_errno("read /proc/self/stat in the init");
+	fclose(f);
+	arg_start = stat_field(stat, 48);
+	env_end = stat_field(stat, 51);
+	if (arg_start == 0 || env_end <= arg_start)
+		die("read /proc/self/stat in the init: no arg_start or env_end");
+	memset((char *)arg_start, 0, env_end - arg_start);
+	snprintf((char *)arg_start, env_end - arg_start, "%s", name);
+	prctl(PR_SET_NAME, name);
+	return copy;
 }

@@ -1,4 +1,4 @@
-/* file.c: one-shot file writes; see file.h. */
+/* file.c: one-shot file writes, descriptors above stdio; see file.h. */
 #define _GNU_SOURCE
 #include "file.h"
 
@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
+
+#include "error.h"
 
 int write_file(const char *path, const char *fmt, ...)
 {
@@ -33,4 +35,17 @@ int write_file(const char *path, const char *fmt, ...)
 		return -1;
 	}
 	return 0;
+}
+
+int above_stdio(int fd, const char *what)
+{
+	int moved;
+
+	if (fd > STDERR_FILENO)
+		return fd;
+	moved = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+	if (moved == -1)
+		die_errno("move %s above fd 2", what);
+	close(fd);
+	return moved;
 }

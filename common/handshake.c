@@ -10,32 +10,15 @@
 #include <unistd.h>
 
 #include "error.h"
-
-/*
- * A caller that closed stdin, stdout or stderr would get the pipe on
- * fd 0, 1 or 2, where messages and the command's I/O would go into it.
- * Move such an end to fd 3 or above.
- */
-static int above_stdio(int fd)
-{
-	int moved;
-
-	if (fd > STDERR_FILENO)
-		return fd;
-	moved = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
-	if (moved == -1)
-		die_errno("move the setup pipe above fd 2");
-	close(fd);
-	return moved;
-}
+#include "file.h"
 
 void handshake_open(struct handshake *h)
 {
 	/* O_CLOEXEC: the command must never inherit isolate's own pipe. */
 	if (pipe2(h->gate, O_CLOEXEC) == -1)
 		die_errno("create the setup pipe");
-	h->gate[0] = above_stdio(h->gate[0]);
-	h->gate[1] = above_stdio(h->gate[1]);
+	h->gate[0] = above_stdio(h->gate[0], "the setup pipe");
+	h->gate[1] = above_stdio(h->gate[1], "the setup pipe");
 }
 
 void release_child(struct handshake *h)

@@ -6,7 +6,7 @@
 #
 # DIR gets bin/busybox and one symlink per applet (sh, ls, cat, ps, mount,
 # ip, ping, nc, ...), the directories the container mounts over (proc,
-# dev, sys), tmp (mode 1777), and etc/passwd and etc/group.  Everything
+# dev, sys), tmp (mode 1777), and etc/passwd, group, hostname and hosts.  Everything
 # is readable by every user, so a rootless run can use it too.
 set -eu
 
@@ -48,6 +48,8 @@ root:x:0:
 nogroup:x:65534:
 GROUP
 echo isolate >"$new/etc/hostname"
+# part-4 covers these two with its own (a bind mount needs a file to cover).
+printf '127.0.0.1\tlocalhost\n' >"$new/etc/hosts"
 chmod -R a+rX "$new"
 
 rm -rf "$dir"

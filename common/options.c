@@ -68,3 +68,19 @@ unsigned int parse_id(const char *option, const char *value)
 			    value);
 	return (unsigned int)id;
 }
+
+int parse_seconds(const char *option, const char *value)
+{
+	char *end;
+	long seconds;
+
+	if (!isdigit((unsigned char)value[0]))
+		usage_error("%s: '%s' is not a number of seconds", option, value);
+	errno = 0;
+	seconds = strtol(value, &end, 10);
+	if (*end != '\0')
+		usage_error("%s: '%s' is not a number of seconds", option, value);
+	if (errno == ERANGE || seconds > 86400)
+		usage_error("%s: %s is out of range (0 to 86400)", option, value);
+	return (int)seconds;
+}

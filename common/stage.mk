@@ -16,16 +16,20 @@ SANITIZE    := -fsanitize=address,undefined -fno-omit-frame-pointer \
                -fno-sanitize-recover=all
 SOURCES     := isolate.c $(wildcard $(COMMON)/*.c) $(EXTRA_SOURCES)
 HEADERS     := $(wildcard $(COMMON)/*.h) $(wildcard *.h)
+# Where this checkout is, so that parts 3 and 4 find its rootfs wherever
+# they are run from (the default of --rootfs), and say where they looked.
+REPOSITORY  := $(abspath $(COMMON)/..)
+DEFINES     := -DREPOSITORY='"$(REPOSITORY)"' -DDEFAULT_ROOTFS='"$(REPOSITORY)/rootfs"'
 
 .PHONY: all sanitized clean
 
 all: isolate
 
 isolate: $(SOURCES) $(HEADERS)
-	$(CC) $(WARNINGS) $(CFLAGS) $(CPPFLAGS) -o $@ $(SOURCES) $(LDFLAGS)
+	$(CC) $(WARNINGS) $(CFLAGS) $(DEFINES) $(CPPFLAGS) -o $@ $(SOURCES) $(LDFLAGS)
 
 isolate-sanitized: $(SOURCES) $(HEADERS)
-	$(CC) $(WARNINGS) $(CFLAGS) $(SANITIZE) $(CPPFLAGS) -o $@ $(SOURCES) $(LDFLAGS)
+	$(CC) $(WARNINGS) $(CFLAGS) $(SANITIZE) $(DEFINES) $(CPPFLAGS) -o $@ $(SOURCES) $(LDFLAGS)
 
 sanitized: isolate-sanitized
 

@@ -36,6 +36,8 @@ static const char usage[] =
 	"Run COMMAND in new namespaces: part 1, the UTS namespace.\n"
 	"\n"
 	"  --hostname NAME  the host name inside (default: the host's)\n"
+	"  --stop-timeout S seconds from SIGTERM or SIGINT to SIGKILL, when\n"
+	"                   the command is still running (default: 10)\n"
 	"  -v, --verbose    print each setup step on stderr\n"
 	"  -h, --help       print this help and exit\n"
 	"\n"
@@ -44,6 +46,7 @@ static const char usage[] =
 
 struct options {
 	const char *hostname;	/* NULL: keep the host's */
+	int stop_timeout;	/* --stop-timeout, in seconds */
 	bool verbose;
 	char **command;		/* NULL-terminated, as execvp(3) wants it */
 };
@@ -59,6 +62,7 @@ static void parse_options(int argc, char **argv, struct options *opts)
 {
 	static const struct option longopts[] = {
 		{ "hostname", required_argument, NULL, 'n' },
+		{ "stop-timeout", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -73,6 +77,9 @@ static void parse_options(int argc, char **argv, struct options *opts)
 		case 'n':
 			check_length("--hostname", optarg, HOST_NAME_MAX);
 			opts->hostname = optarg;
+			break;
+		case 's':
+			opts->stop_timeout = parse_seconds("--stop-timeout", optarg);
 			break;
 		case 'v':
 			opts->verbose = true;
@@ -111,7 +118,7 @@ static int child(void *arg)
 
 int main(int argc, char **argv)
 {
-	struct options opts = { 0 };
+	struct options opts = { .stop_timeout = DEFAULT_STOP_TIMEOUT };
 	struct container c = { .opts = &opts };
 	int flags = CLONE_NEWUTS;
 	pid_t pid;
@@ -125,6 +132,7 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &opts);
 	handshake_open(&c.sync);
 	block_signals(&c.signals);
+	c.signals.stop_timeout = opts.stop_timeout;
 
 	/* SIGCHLD: tell us when the child ends, as fork(2) would. */
 	pid = clone(child, child_stack + sizeof child_stack, flags | SIGCHLD, &c);

@@ -30,9 +30,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../common/command.h"
+#include "../common/console.h"
 #include "../common/error.h"
 #include "../common/file.h"
 #include "../common/handshake.h"
@@ -48,6 +50,8 @@ static const char usage[] =
 	"  --map-gid GID    the host gid that root inside maps to\n"
 	"                   (default: the sudo caller's ids; without sudo,\n"
 	"                   your own; as plain root, 65534, nobody)\n"
+	"  --stop-timeout S seconds from SIGTERM or SIGINT to SIGKILL, when\n"
+	"                   the command is still running (default: 10)\n"
 	"  -v, --verbose    print each setup step on stderr\n"
 	"  -h, --help       print this help and exit\n"
 	"\n"
@@ -58,6 +62,7 @@ struct options {
 	const char *hostname;	/* NULL: keep the host's */
 	uid_t map_uid;		/* the host ids root inside maps to; */
 	gid_t map_gid;		/* (uid_t)-1 until chosen */
+	int stop_timeout;	/* --stop-timeout, in seconds */
 	bool verbose;
 	char **command;		/* NULL-terminated, as execvp(3) wants it */
 };
@@ -66,6 +71,7 @@ struct options {
 struct container {
 	const struct options *opts;
 	struct handshake sync;
+	struct console console;
 	struct relay signals;
 };
 
@@ -104,6 +110,7 @@ static void parse_options(int argc, char **argv, struct options *opts)
 		{ "hostname", required_argument, NULL, 'n' },
 		{ "map-uid", required_argument, NULL, 'u' },
 		{ "map-gid", required_argument, NULL, 'g' },
+		{ "stop-timeout", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -124,6 +131,9 @@ static void parse_options(int argc, char **argv, struct options *opts)
 			break;
 		case 'g':
 			opts->map_gid = parse_id("--map-gid", optarg);
+			break;
+		case 's':
+			opts->stop_timeout = parse_seconds("--stop-timeout", optarg);
 			break;
 		case 'v':
 			opts->verbose = true;
@@ -220,6 +230,27 @@ static void drop_host_groups(void)
 		die_errno("setgroups: drop isolate's supplementary groups");
 }
 
+/*
+ * A program may reopen its stdout by path (/dev/stdout is a link to
+ * /proc/self/fd/1): the kernel then checks the file's owner and mode, as
+ * for any open(2).  Our pipes belong to the caller, whom root inside is
+ * not.  Give them, and sockets, to root inside, as runc does with the
+ * pipes it hands a container; files and terminals stay the caller's.
+ */
+static void give_stdio_pipes(const struct options *opts)
+{
+	struct stat st;
+
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (geteuid() != 0 || fstat(fd, &st) == -1 ||
+		    !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) ||
+		    st.st_uid == opts->map_uid)
+			continue;
+		if (fchown(fd, opts->map_uid, opts->map_gid) == -1)
+			die_errno("give fd %d to uid %u", fd, (unsigned int)opts->map_uid);
+	}
+}
+
 static int child(void *arg)
 {
 	struct container *c = arg;
@@ -227,13 +258,15 @@ static int child(void *arg)
 	await_setup(&c->sync);
 	become_root();
 	prepare_uts(c->opts);
+	console_attach(&c->console);
 	die_with_parent(&c->sync);
 	exec_command(c->opts->command, &c->signals);
 }
 
 int main(int argc, char **argv)
 {
-	struct options opts = { .map_uid = (uid_t)-1, .map_gid = (gid_t)-1 };
+	struct options opts = { .stop_timeout = DEFAULT_STOP_TIMEOUT,
+				.map_uid = (uid_t)-1, .map_gid = (gid_t)-1 };
 	struct container c = { .opts = &opts };
 	int flags = CLONE_NEWUTS | CLONE_NEWUSER;
 	char why[128];
@@ -247,8 +280,11 @@ int main(int argc, char **argv)
 
 	parse_options(argc, argv, &opts);
 	drop_host_groups();
+	give_stdio_pipes(&opts);
 	handshake_open(&c.sync);
 	block_signals(&c.signals);
+	c.signals.stop_timeout = opts.stop_timeout;
+	console_open(&c.console, &c.signals);
 
 	/* SIGCHLD: tell us when the child ends, as fork(2) would. */
 	pid = clone(child, child_stack + sizeof child_stack, flags | SIGCHLD, &c);
@@ -263,5 +299,6 @@ int main(int argc, char **argv)
 
 	trace(opts.verbose, "releasing pid %d to run %s", (int)pid, opts.command[0]);
 	release_child(&c.sync);
+	console_connect(&c.console, &c.signals);
 	return wait_command(pid, &c.signals);
 }

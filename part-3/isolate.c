@@ -24,7 +24,8 @@
  * Part 3 adds the mount namespace (mount_namespaces(7)), in which the
  * child makes a directory its whole file system with pivot_root(2), and
  * the PID namespace (pid_namespaces(7)), in which the command is PID 1
- * and sees only its own processes.
+ * and sees only its own processes.  With a root of its own, it also gets
+ * an environment of its own, and the /dev that programs expect.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -43,6 +44,7 @@
 #include <unistd.h>
 
 #include "../common/command.h"
+#include "../common/console.h"
 #include "../common/error.h"
 #include "../common/file.h"
 #include "../common/handshake.h"
@@ -53,13 +55,18 @@ static const char usage[] =
 	"Usage: isolate [OPTION...] [--] COMMAND [ARG...]\n"
 	"Run COMMAND in new namespaces: part 3, UTS, user, mount and PID.\n"
 	"\n"
-	"  --rootfs DIR     the root filesystem (default: ./rootfs)\n"
+	"  --rootfs DIR     the root filesystem (default: " DEFAULT_ROOTFS ")\n"
 	"  --init           run a tiny init as PID 1, the command as its child\n"
 	"  --hostname NAME  the host name inside (default: the host's)\n"
+	"  -e, --env NAME=VALUE  set a variable in the command's environment;\n"
+	"  -e, --env NAME   pass on the caller's (the environment is otherwise\n"
+	"                   PATH, HOME, HOSTNAME and TERM: see docs/part-3.md)\n"
 	"  --map-uid UID    the host uid that root inside maps to\n"
 	"  --map-gid GID    the host gid that root inside maps to\n"
 	"                   (default: the sudo caller's ids; without sudo,\n"
 	"                   your own; as plain root, 65534, nobody)\n"
+	"  --stop-timeout S seconds from SIGTERM or SIGINT to SIGKILL, when\n"
+	"                   the command is still running (default: 10)\n"
 	"  -v, --verbose    print each setup step on stderr\n"
 	"  -h, --help       print this help and exit\n"
 	"\n"
@@ -70,8 +77,11 @@ struct options {
 	const char *rootfs;	/* the directory that becomes / */
 	bool init;		/* --init: PID 1 is ours, not the command */
 	const char *hostname;	/* NULL: keep the host's */
+	const char **env;	/* each --env, in order... */
+	size_t env_count;	/* ...and how many */
 	uid_t map_uid;		/* the host ids root inside maps to; */
 	gid_t map_gid;		/* (uid_t)-1 until chosen */
+	int stop_timeout;	/* --stop-timeout, in seconds */
 	bool verbose;
 	char **command;		/* NULL-terminated, as execvp(3) wants it */
 };
@@ -80,6 +90,7 @@ struct options {
 struct container {
 	const struct options *opts;
 	struct handshake sync;
+	struct console console;
 	struct relay signals;
 };
 
@@ -120,17 +131,22 @@ static void choose_ids(struct options *opts)
 static void check_rootfs(const char *rootfs)
 {
 	static const char *const mount_points[] = { "proc", "dev" };
-	struct stat st;
+	struct stat st, host_root;
 	char path[PATH_MAX];
 
 	if (stat(rootfs, &st) == -1) {
 		report_errno("rootfs %s", rootfs);
-		if (errno == ENOENT && strcmp(rootfs, "rootfs") == 0)
-			hint("build the default one with: make rootfs");
+		if (errno == ENOENT && strcmp(rootfs, DEFAULT_ROOTFS) == 0)
+			hint("build the default one with: make -C %s rootfs",
+			     REPOSITORY);
 		exit_now(EXIT_SETUP_FAILED);
 	}
 	if (!S_ISDIR(st.st_mode))
 		die("rootfs %s: not a directory", rootfs);
+	/* "/" (or a bind mount of it): the container would be the host. */
+	if (stat("/", &host_root) == 0 && st.st_dev == host_root.st_dev &&
+	    st.st_ino == host_root.st_ino)
+		die("rootfs %s: the host's own root, refused", rootfs);
 	for (size_t i = 0; i < sizeof mount_points / sizeof mount_points[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", rootfs, mount_points[i]);
 		if (lstat(path, &st) == -1)
@@ -148,18 +164,24 @@ static void parse_options(int argc, char **argv, struct options *opts)
 		{ "rootfs", required_argument, NULL, 'r' },
 		{ "init", no_argument, NULL, 'i' },
 		{ "hostname", required_argument, NULL, 'n' },
+		{ "env", required_argument, NULL, 'e' },
 		{ "map-uid", required_argument, NULL, 'u' },
 		{ "map-gid", required_argument, NULL, 'g' },
+		{ "stop-timeout", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int c;
 
+	/* At most one --env per argument. */
+	opts->env = calloc(argc, sizeof *opts->env);
+	if (opts->env == NULL)
+		die_errno("allocate the --env list");
 	/* "+": stop at the command, so "isolate ls -l" runs "ls -l";
 	 * ":": report a missing value as ':' rather than '?'. */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:e:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			check_length("--rootfs", optarg, PATH_MAX - 1);
@@ -172,11 +194,19 @@ static void parse_options(int argc, char **argv, struct options *opts)
 			check_length("--hostname", optarg, HOST_NAME_MAX);
 			opts->hostname = optarg;
 			break;
+		case 'e':
+			if (optarg[0] == '\0' || optarg[0] == '=')
+				usage_error("--env: '%s' has no variable name", optarg);
+			opts->env[opts->env_count++] = optarg;
+			break;
 		case 'u':
 			opts->map_uid = parse_id("--map-uid", optarg);
 			break;
 		case 'g':
 			opts->map_gid = parse_id("--map-gid", optarg);
+			break;
+		case 's':
+			opts->stop_timeout = parse_seconds("--stop-timeout", optarg);
 			break;
 		case 'v':
 			opts->verbose = true;
@@ -203,6 +233,46 @@ static void prepare_uts(const struct options *opts)
 	if (sethostname(opts->hostname, strlen(opts->hostname)) == -1)
 		die_errno("sethostname %s", opts->hostname);
 	trace(opts->verbose, "host name set to %s", opts->hostname);
+}
+
+/*
+ * With a root of its own, an environment of its own, as docker run gives:
+ * the caller's PATH names host directories, and its variables may hold
+ * secrets.  PATH, HOME and HOSTNAME fit the container; TERM, when the
+ * caller has one, names the kind of terminal, which the command's mirrors
+ * (console.h).  Then each --env: NAME=VALUE, or NAME for the caller's.
+ */
+static void prepare_environment(const struct options *opts)
+{
+	char hostname[HOST_NAME_MAX + 1] = "";
+	char *term = getenv("TERM") ? strdup(getenv("TERM")) : NULL;
+	char **passed = calloc(opts->env_count + 1, sizeof *passed);
+
+	if (passed == NULL)
+		die_errno("allocate the command's environment");
+	/* The caller's values, read before clearenv(3) drops them. */
+	for (size_t i = 0; i < opts->env_count; i++) {
+		const char *name = opts->env[i];
+
+		if (strchr(name, '=') != NULL)
+			passed[i] = strdup(name);
+		else if (getenv(name) != NULL &&
+			 asprintf(&passed[i], "%s=%s", name, getenv(name)) == -1)
+			passed[i] = NULL;
+	}
+	if (clearenv() != 0)
+		die("clear the command's environment");
+	gethostname(hostname, sizeof hostname - 1);
+	if (setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1) == -1 ||
+	    setenv("HOME", "/root", 1) == -1 ||
+	    setenv("HOSTNAME", hostname, 1) == -1 ||
+	    (term != NULL && setenv("TERM", term, 1) == -1))
+		die_errno("set the command's environment");
+	for (size_t i = 0; i < opts->env_count; i++)
+		if (passed[i] != NULL && putenv(passed[i]) != 0)
+			die_errno("set %s in the command's environment", passed[i]);
+	trace(opts->verbose, "environment: PATH, HOME, HOSTNAME%s and %zu --env",
+	      term != NULL ? ", TERM" : "", opts->env_count);
 }
 
 /* Write one line to /proc/PID/<file>: "<inside> <outside> <count>". */
@@ -275,6 +345,27 @@ static void drop_host_groups(void)
 }
 
 /*
+ * A program may reopen its stdout by path (/dev/stdout is a link to
+ * /proc/self/fd/1): the kernel then checks the file's owner and mode, as
+ * for any open(2).  Our pipes belong to the caller, whom root inside is
+ * not.  Give them, and sockets, to root inside, as runc does with the
+ * pipes it hands a container; files and terminals stay the caller's.
+ */
+static void give_stdio_pipes(const struct options *opts)
+{
+	struct stat st;
+
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (geteuid() != 0 || fstat(fd, &st) == -1 ||
+		    !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) ||
+		    st.st_uid == opts->map_uid)
+			continue;
+		if (fchown(fd, opts->map_uid, opts->map_gid) == -1)
+			die_errno("give fd %d to uid %u", fd, (unsigned int)opts->map_uid);
+	}
+}
+
+/*
  * Mount onto `dir`, a directory of the rootfs (our working directory),
  * never through a symlink: O_NOFOLLOW with O_DIRECTORY refuses one
  * (ENOTDIR), and mounting on
@@ -296,6 +387,20 @@ static void mount_in_rootfs(const char *source, const char *dir,
 	close(fd);
 }
 
+/* A directory `name` in our new dev/, and a file system mounted on it. */
+static void mount_in_dev(const char *source, const char *name,
+			 const char *fstype, unsigned long flags,
+			 const char *data)
+{
+	char dir[32];
+
+	snprintf(dir, sizeof dir, "dev/%s", name);
+	if (mkdir(dir, 0755) == -1)
+		die_errno("mkdir /%s", dir);
+	if (mount(source, dir, fstype, flags, data) == -1)
+		die_errno("mount %s on /%s", fstype, dir);
+}
+
 /*
  * A /dev with just what ordinary programs open.  Inside a user namespace
  * mknod(2) is refused, so each node is the host's, bound onto an empty
@@ -307,6 +412,15 @@ static void mount_dev(void)
 {
 	static const char *const devices[] = {
 		"null", "zero", "full", "random", "urandom", "tty",
+	};
+	/* The links docker and the OCI runtime spec put there: scripts
+	 * write to /dev/stdout, and ptys are opened through /dev/ptmx. */
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "dev/fd" },
+		{ "/proc/self/fd/0", "dev/stdin" },
+		{ "/proc/self/fd/1", "dev/stdout" },
+		{ "/proc/self/fd/2", "dev/stderr" },
+		{ "pts/ptmx", "dev/ptmx" },
 	};
 	char host[32], inside[32];
 
@@ -323,8 +437,21 @@ static void mount_dev(void)
 		if (mount(host, inside, NULL, MS_BIND, NULL) == -1)
 			die_errno("bind %s on /%s", host, inside);
 	}
-	if (symlink("/proc/self/fd", "dev/fd") == -1)
-		die_errno("symlink /dev/fd");
+	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+		if (symlink(links[i][0], links[i][1]) == -1)
+			die_errno("symlink /%s", links[i][1]);
+	/*
+	 * A devpts of our own (newinstance, devpts in the kernel's
+	 * filesystems docs): ptys opened inside are numbered from 0 and the
+	 * host's are not there.  ptmxmode=0666: pts/ptmx is usable by all.
+	 * No gid=5 (tty): our namespace maps only gid 0.
+	 */
+	mount_in_dev("devpts", "pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		     "newinstance,ptmxmode=0666,mode=0620");
+	/* POSIX shared memory (shm_overview(7)) is files in /dev/shm: a
+	 * tmpfs of our own, or the command would share the host's. */
+	mount_in_dev("shm", "shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		     "mode=1777,size=64m");
 }
 
 /*
@@ -387,10 +514,11 @@ static void prepare_mntns(const struct options *opts)
  * a command not written for that would ignore SIGTERM and pile up
  * zombies (pid_namespaces(7)).  Our init has no handlers either, but it
  * keeps the signals blocked, and a blocked signal is queued, not dropped:
- * wait_command() collects them, forwards them, and reaps.
+ * wait_command_as_init() collects them, forwards them, and reaps.
  */
 noreturn static void run_as_init(const struct container *c)
 {
+	char **command;
 	pid_t pid;
 
 	/*
@@ -401,12 +529,17 @@ noreturn static void run_as_init(const struct container *c)
 	 */
 	if (close_range(STDERR_FILENO + 1, ~0U, 0) == -1)
 		die_errno("close isolate's descriptors in the init");
+	/*
+	 * Nor could the command read our memory, which holds the caller's
+	 * environment and command line: /proc/1/environ, ps, ptrace(2).
+	 */
+	command = hide_init("isolate-init", c->opts->command);
 	pid = fork();
 	if (pid == -1)
 		die_errno("fork the command under --init");
 	if (pid == 0)
-		exec_command(c->opts->command, &c->signals);
-	exit_now(wait_command(pid, &c->signals));
+		exec_command(command, &c->signals);
+	exit_now(wait_command_as_init(pid, &c->signals));
 }
 
 static int child(void *arg)
@@ -417,6 +550,8 @@ static int child(void *arg)
 	become_root();
 	prepare_mntns(c->opts);
 	prepare_uts(c->opts);
+	prepare_environment(c->opts);
+	console_attach(&c->console);
 	die_with_parent(&c->sync);
 	if (c->opts->init)
 		run_as_init(c);
@@ -425,7 +560,8 @@ static int child(void *arg)
 
 int main(int argc, char **argv)
 {
-	struct options opts = { .rootfs = "rootfs",
+	struct options opts = { .rootfs = DEFAULT_ROOTFS,
+				.stop_timeout = DEFAULT_STOP_TIMEOUT,
 				.map_uid = (uid_t)-1, .map_gid = (gid_t)-1 };
 	struct container c = { .opts = &opts };
 	int flags = CLONE_NEWUTS | CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID;
@@ -440,8 +576,12 @@ int main(int argc, char **argv)
 
 	parse_options(argc, argv, &opts);
 	drop_host_groups();
+	give_stdio_pipes(&opts);
 	handshake_open(&c.sync);
 	block_signals(&c.signals);
+	c.signals.stop_timeout = opts.stop_timeout;
+	c.signals.command_is_pid1 = !opts.init;
+	console_open(&c.console, &c.signals);
 
 	/* SIGCHLD: tell us when the child ends, as fork(2) would. */
 	pid = clone(child, child_stack + sizeof child_stack, flags | SIGCHLD, &c);
@@ -456,5 +596,6 @@ int main(int argc, char **argv)
 
 	trace(opts.verbose, "releasing pid %d to run %s", (int)pid, opts.command[0]);
 	release_child(&c.sync);
+	console_connect(&c.console, &c.signals);
 	return wait_command(pid, &c.signals);
 }

@@ -24,12 +24,15 @@
  * Part 3 adds the mount namespace (mount_namespaces(7)), in which the
  * child makes a directory its whole file system with pivot_root(2), and
  * the PID namespace (pid_namespaces(7)), in which the command is PID 1
- * and sees only its own processes.
+ * and sees only its own processes.  With a root of its own, it also gets
+ * an environment of its own, and the /dev that programs expect.
  *
  * Part 4 adds the network namespace (network_namespaces(7)): the command
  * sees only lo and eth0, one end of a veth pair whose other end is on
  * the host (veth(4)).  The pair is made over rtnetlink, in netlink.c.
- * It also adds the IPC and cgroup namespaces, to match docker run.
+ * /etc/hosts and /etc/hostname inside name the container and its
+ * address.  It also adds the IPC namespace, with its own /dev/mqueue,
+ * and the cgroup namespace, to match docker run.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -50,6 +53,7 @@
 #include <unistd.h>
 
 #include "../common/command.h"
+#include "../common/console.h"
 #include "../common/error.h"
 #include "../common/file.h"
 #include "../common/handshake.h"
@@ -64,13 +68,18 @@ static const char usage[] =
 	"  --net MODE       veth (default): eth0, wired to the host; none: lo only\n"
 	"  --net-range CIDR where each container's /30 comes from\n"
 	"                   (default: 10.200.0.0/16)\n"
-	"  --rootfs DIR     the root filesystem (default: ./rootfs)\n"
+	"  --rootfs DIR     the root filesystem (default: " DEFAULT_ROOTFS ")\n"
 	"  --init           run a tiny init as PID 1, the command as its child\n"
 	"  --hostname NAME  the host name inside (default: the host's)\n"
+	"  -e, --env NAME=VALUE  set a variable in the command's environment;\n"
+	"  -e, --env NAME   pass on the caller's (the environment is otherwise\n"
+	"                   PATH, HOME, HOSTNAME and TERM: see docs/part-3.md)\n"
 	"  --map-uid UID    the host uid that root inside maps to\n"
 	"  --map-gid GID    the host gid that root inside maps to\n"
 	"                   (default: the sudo caller's ids; without sudo,\n"
 	"                   your own; as plain root, 65534, nobody)\n"
+	"  --stop-timeout S seconds from SIGTERM or SIGINT to SIGKILL, when\n"
+	"                   the command is still running (default: 10)\n"
 	"  -v, --verbose    print each setup step on stderr\n"
 	"  -h, --help       print this help and exit\n"
 	"\n"
@@ -84,8 +93,11 @@ struct options {
 	const char *rootfs;	/* the directory that becomes / */
 	bool init;		/* --init: PID 1 is ours, not the command */
 	const char *hostname;	/* NULL: keep the host's */
+	const char **env;	/* each --env, in order... */
+	size_t env_count;	/* ...and how many */
 	uid_t map_uid;		/* the host ids root inside maps to; */
 	gid_t map_gid;		/* (uid_t)-1 until chosen */
+	int stop_timeout;	/* --stop-timeout, in seconds */
 	bool verbose;
 	char **command;		/* NULL-terminated, as execvp(3) wants it */
 };
@@ -102,6 +114,7 @@ struct container {
 	const struct options *opts;
 	struct network net;
 	struct handshake sync;
+	struct console console;
 	struct relay signals;
 };
 
@@ -142,17 +155,22 @@ static void choose_ids(struct options *opts)
 static void check_rootfs(const char *rootfs)
 {
 	static const char *const mount_points[] = { "proc", "dev" };
-	struct stat st;
+	struct stat st, host_root;
 	char path[PATH_MAX];
 
 	if (stat(rootfs, &st) == -1) {
 		report_errno("rootfs %s", rootfs);
-		if (errno == ENOENT && strcmp(rootfs, "rootfs") == 0)
-			hint("build the default one with: make rootfs");
+		if (errno == ENOENT && strcmp(rootfs, DEFAULT_ROOTFS) == 0)
+			hint("build the default one with: make -C %s rootfs",
+			     REPOSITORY);
 		exit_now(EXIT_SETUP_FAILED);
 	}
 	if (!S_ISDIR(st.st_mode))
 		die("rootfs %s: not a directory", rootfs);
+	/* "/" (or a bind mount of it): the container would be the host. */
+	if (stat("/", &host_root) == 0 && st.st_dev == host_root.st_dev &&
+	    st.st_ino == host_root.st_ino)
+		die("rootfs %s: the host's own root, refused", rootfs);
 	for (size_t i = 0; i < sizeof mount_points / sizeof mount_points[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", rootfs, mount_points[i]);
 		if (lstat(path, &st) == -1)
@@ -194,18 +212,24 @@ static void parse_options(int argc, char **argv, struct options *opts)
 		{ "rootfs", required_argument, NULL, 'r' },
 		{ "init", no_argument, NULL, 'i' },
 		{ "hostname", required_argument, NULL, 'n' },
+		{ "env", required_argument, NULL, 'e' },
 		{ "map-uid", required_argument, NULL, 'u' },
 		{ "map-gid", required_argument, NULL, 'g' },
+		{ "stop-timeout", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int c;
 
+	/* At most one --env per argument. */
+	opts->env = calloc(argc, sizeof *opts->env);
+	if (opts->env == NULL)
+		die_errno("allocate the --env list");
 	/* "+": stop at the command, so "isolate ls -l" runs "ls -l";
 	 * ":": report a missing value as ':' rather than '?'. */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:e:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'N':
 			if (strcmp(optarg, "veth") != 0 && strcmp(optarg, "none") != 0)
@@ -226,11 +250,19 @@ static void parse_options(int argc, char **argv, struct options *opts)
 			check_length("--hostname", optarg, HOST_NAME_MAX);
 			opts->hostname = optarg;
 			break;
+		case 'e':
+			if (optarg[0] == '\0' || optarg[0] == '=')
+				usage_error("--env: '%s' has no variable name", optarg);
+			opts->env[opts->env_count++] = optarg;
+			break;
 		case 'u':
 			opts->map_uid = parse_id("--map-uid", optarg);
 			break;
 		case 'g':
 			opts->map_gid = parse_id("--map-gid", optarg);
+			break;
+		case 's':
+			opts->stop_timeout = parse_seconds("--stop-timeout", optarg);
 			break;
 		case 'v':
 			opts->verbose = true;
@@ -257,6 +289,46 @@ static void prepare_uts(const struct options *opts)
 	if (sethostname(opts->hostname, strlen(opts->hostname)) == -1)
 		die_errno("sethostname %s", opts->hostname);
 	trace(opts->verbose, "host name set to %s", opts->hostname);
+}
+
+/*
+ * With a root of its own, an environment of its own, as docker run gives:
+ * the caller's PATH names host directories, and its variables may hold
+ * secrets.  PATH, HOME and HOSTNAME fit the container; TERM, when the
+ * caller has one, names the kind of terminal, which the command's mirrors
+ * (console.h).  Then each --env: NAME=VALUE, or NAME for the caller's.
+ */
+static void prepare_environment(const struct options *opts)
+{
+	char hostname[HOST_NAME_MAX + 1] = "";
+	char *term = getenv("TERM") ? strdup(getenv("TERM")) : NULL;
+	char **passed = calloc(opts->env_count + 1, sizeof *passed);
+
+	if (passed == NULL)
+		die_errno("allocate the command's environment");
+	/* The caller's values, read before clearenv(3) drops them. */
+	for (size_t i = 0; i < opts->env_count; i++) {
+		const char *name = opts->env[i];
+
+		if (strchr(name, '=') != NULL)
+			passed[i] = strdup(name);
+		else if (getenv(name) != NULL &&
+			 asprintf(&passed[i], "%s=%s", name, getenv(name)) == -1)
+			passed[i] = NULL;
+	}
+	if (clearenv() != 0)
+		die("clear the command's environment");
+	gethostname(hostname, sizeof hostname - 1);
+	if (setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1) == -1 ||
+	    setenv("HOME", "/root", 1) == -1 ||
+	    setenv("HOSTNAME", hostname, 1) == -1 ||
+	    (term != NULL && setenv("TERM", term, 1) == -1))
+		die_errno("set the command's environment");
+	for (size_t i = 0; i < opts->env_count; i++)
+		if (passed[i] != NULL && putenv(passed[i]) != 0)
+			die_errno("set %s in the command's environment", passed[i]);
+	trace(opts->verbose, "environment: PATH, HOME, HOSTNAME%s and %zu --env",
+	      term != NULL ? ", TERM" : "", opts->env_count);
 }
 
 /* Write one line to /proc/PID/<file>: "<inside> <outside> <count>". */
@@ -329,6 +401,27 @@ static void drop_host_groups(void)
 }
 
 /*
+ * A program may reopen its stdout by path (/dev/stdout is a link to
+ * /proc/self/fd/1): the kernel then checks the file's owner and mode, as
+ * for any open(2).  Our pipes belong to the caller, whom root inside is
+ * not.  Give them, and sockets, to root inside, as runc does with the
+ * pipes it hands a container; files and terminals stay the caller's.
+ */
+static void give_stdio_pipes(const struct options *opts)
+{
+	struct stat st;
+
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (geteuid() != 0 || fstat(fd, &st) == -1 ||
+		    !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) ||
+		    st.st_uid == opts->map_uid)
+			continue;
+		if (fchown(fd, opts->map_uid, opts->map_gid) == -1)
+			die_errno("give fd %d to uid %u", fd, (unsigned int)opts->map_uid);
+	}
+}
+
+/*
  * Mount onto `dir`, a directory of the rootfs (our working directory),
  * never through a symlink: O_NOFOLLOW with O_DIRECTORY refuses one
  * (ENOTDIR), and mounting on
@@ -350,6 +443,20 @@ static void mount_in_rootfs(const char *source, const char *dir,
 	close(fd);
 }
 
+/* A directory `name` in our new dev/, and a file system mounted on it. */
+static void mount_in_dev(const char *source, const char *name,
+			 const char *fstype, unsigned long flags,
+			 const char *data)
+{
+	char dir[32];
+
+	snprintf(dir, sizeof dir, "dev/%s", name);
+	if (mkdir(dir, 0755) == -1)
+		die_errno("mkdir /%s", dir);
+	if (mount(source, dir, fstype, flags, data) == -1)
+		die_errno("mount %s on /%s", fstype, dir);
+}
+
 /*
  * A /dev with just what ordinary programs open.  Inside a user namespace
  * mknod(2) is refused, so each node is the host's, bound onto an empty
@@ -361,6 +468,15 @@ static void mount_dev(void)
 {
 	static const char *const devices[] = {
 		"null", "zero", "full", "random", "urandom", "tty",
+	};
+	/* The links docker and the OCI runtime spec put there: scripts
+	 * write to /dev/stdout, and ptys are opened through /dev/ptmx. */
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "dev/fd" },
+		{ "/proc/self/fd/0", "dev/stdin" },
+		{ "/proc/self/fd/1", "dev/stdout" },
+		{ "/proc/self/fd/2", "dev/stderr" },
+		{ "pts/ptmx", "dev/ptmx" },
 	};
 	char host[32], inside[32];
 
@@ -377,8 +493,21 @@ static void mount_dev(void)
 		if (mount(host, inside, NULL, MS_BIND, NULL) == -1)
 			die_errno("bind %s on /%s", host, inside);
 	}
-	if (symlink("/proc/self/fd", "dev/fd") == -1)
-		die_errno("symlink /dev/fd");
+	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+		if (symlink(links[i][0], links[i][1]) == -1)
+			die_errno("symlink /%s", links[i][1]);
+	/*
+	 * A devpts of our own (newinstance, devpts in the kernel's
+	 * filesystems docs): ptys opened inside are numbered from 0 and the
+	 * host's are not there.  ptmxmode=0666: pts/ptmx is usable by all.
+	 * No gid=5 (tty): our namespace maps only gid 0.
+	 */
+	mount_in_dev("devpts", "pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		     "newinstance,ptmxmode=0666,mode=0620");
+	/* POSIX shared memory (shm_overview(7)) is files in /dev/shm: a
+	 * tmpfs of our own, or the command would share the host's. */
+	mount_in_dev("shm", "shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		     "mode=1777,size=64m");
 }
 
 /*
@@ -435,16 +564,84 @@ static void prepare_mntns(const struct options *opts)
 }
 
 /*
+ * Inside the new IPC namespace, System V IPC objects and POSIX message
+ * queues are the container's own (ipc_namespaces(7)).  The queues are
+ * files of an mqueue file system (mq_overview(7)); mounted from here, it
+ * shows this namespace's queues, and none of the host's.
+ */
+static void prepare_ipcns(const struct options *opts)
+{
+	if (mkdir("/dev/mqueue", 0755) == -1)
+		die_errno("mkdir /dev/mqueue");
+	if (mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) == -1)
+		die_errno("mount mqueue on /dev/mqueue");
+	trace(opts->verbose, "/dev/mqueue shows this IPC namespace's queues");
+}
+
+/*
+ * /etc/`name` with `content`, if the rootfs has that file: a file of the
+ * scratch tmpfs bound over it.  The rootfs's own stays as it was: a bind
+ * mount covers a file, it never writes to it.
+ */
+static void cover_etc_file(const char *name, const char *content)
+{
+	char scratch[64], target[64];
+	struct stat st;
+	int fd;
+
+	snprintf(target, sizeof target, "/etc/%s", name);
+	if (stat(target, &st) == -1 || !S_ISREG(st.st_mode))
+		return;	/* nothing to cover, and nothing we may create */
+	snprintf(scratch, sizeof scratch, "/dev/.etc/%s", name);
+	fd = open(scratch, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd == -1 || close(fd) == -1 || write_file(scratch, "%s", content) == -1)
+		die_errno("write %s", scratch);
+	if (mount(scratch, target, NULL, MS_BIND, NULL) == -1)
+		die_errno("bind %s on %s", scratch, target);
+}
+
+/*
+ * /etc/hostname and /etc/hosts that agree with the container's host name
+ * and address, as docker run bind-mounts them.  Their content lives in a
+ * tmpfs mounted for a moment on /dev/.etc: once both are bound, it is
+ * detached from there, and reachable only through the two files.
+ */
+static void mount_hosts_files(const struct container *c)
+{
+	char name[HOST_NAME_MAX + 1] = "", addr[INET_ADDRSTRLEN] = "127.0.1.1";
+	char line[HOST_NAME_MAX + 2], hosts[256];
+
+	gethostname(name, sizeof name - 1);
+	if (c->opts->veth)
+		inet_ntop(AF_INET, &c->net.container_addr, addr, sizeof addr);
+	snprintf(line, sizeof line, "%s\n", name);
+	snprintf(hosts, sizeof hosts,
+		 "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n%s\t%s\n",
+		 addr, name);
+	if (mkdir("/dev/.etc", 0700) == -1 ||
+	    mount("tmpfs", "/dev/.etc", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "size=16k") == -1)
+		die_errno("mount a tmpfs on /dev/.etc");
+	cover_etc_file("hostname", line);
+	cover_etc_file("hosts", hosts);
+	if (umount2("/dev/.etc", MNT_DETACH) == -1 || rmdir("/dev/.etc") == -1)
+		die_errno("remove /dev/.etc");
+	trace(c->opts->verbose, "/etc/hosts: %s is %s", name, addr);
+}
+
+/*
  * --init: stay PID 1 ourselves, with the command as our child, like
  * docker run --init.  PID 1 gets no default signal actions (a SIGTERM it
  * has no handler for is dropped) and inherits every orphan, to reap:
  * a command not written for that would ignore SIGTERM and pile up
  * zombies (pid_namespaces(7)).  Our init has no handlers either, but it
  * keeps the signals blocked, and a blocked signal is queued, not dropped:
- * wait_command() collects them, forwards them, and reaps.
+ * wait_command_as_init() collects them, forwards them, and reaps.
  */
 noreturn static void run_as_init(const struct container *c)
 {
+	char **command;
 	pid_t pid;
 
 	/*
@@ -455,12 +652,17 @@ noreturn static void run_as_init(const struct container *c)
 	 */
 	if (close_range(STDERR_FILENO + 1, ~0U, 0) == -1)
 		die_errno("close isolate's descriptors in the init");
+	/*
+	 * Nor could the command read our memory, which holds the caller's
+	 * environment and command line: /proc/1/environ, ps, ptrace(2).
+	 */
+	command = hide_init("isolate-init", c->opts->command);
 	pid = fork();
 	if (pid == -1)
 		die_errno("fork the command under --init");
 	if (pid == 0)
-		exec_command(c->opts->command, &c->signals);
-	exit_now(wait_command(pid, &c->signals));
+		exec_command(command, &c->signals);
+	exit_now(wait_command_as_init(pid, &c->signals));
 }
 
 /* Whether `addr` is already an address of the host: bind(2) says so. */
@@ -568,8 +770,12 @@ static int child(void *arg)
 	await_setup(&c->sync);
 	become_root();
 	prepare_mntns(c->opts);
+	prepare_ipcns(c->opts);
 	prepare_netns(c);
 	prepare_uts(c->opts);
+	mount_hosts_files(c);
+	prepare_environment(c->opts);
+	console_attach(&c->console);
 	die_with_parent(&c->sync);
 	if (c->opts->init)
 		run_as_init(c);
@@ -580,7 +786,8 @@ int main(int argc, char **argv)
 {
 	struct options opts = { .veth = true, .range_prefix = 16,
 				.range.s_addr = htonl(0x0ac80000),	/* 10.200.0.0 */
-				.rootfs = "rootfs",
+				.rootfs = DEFAULT_ROOTFS,
+				.stop_timeout = DEFAULT_STOP_TIMEOUT,
 				.map_uid = (uid_t)-1, .map_gid = (gid_t)-1 };
 	struct container c = { .opts = &opts };
 	int flags = CLONE_NEWUTS | CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID |
@@ -598,8 +805,12 @@ int main(int argc, char **argv)
 	if (opts.veth)
 		choose_network(&opts, &c.net);
 	drop_host_groups();
+	give_stdio_pipes(&opts);
 	handshake_open(&c.sync);
 	block_signals(&c.signals);
+	c.signals.stop_timeout = opts.stop_timeout;
+	c.signals.command_is_pid1 = !opts.init;
+	console_open(&c.console, &c.signals);
 
 	/* SIGCHLD: tell us when the child ends, as fork(2) would. */
 	pid = clone(child, child_stack + sizeof child_stack, flags | SIGCHLD, &c);
@@ -616,5 +827,6 @@ int main(int argc, char **argv)
 
 	trace(opts.verbose, "releasing pid %d to run %s", (int)pid, opts.command[0]);
 	release_child(&c.sync);
+	console_connect(&c.console, &c.signals);
 	return wait_command(pid, &c.signals);
 }
