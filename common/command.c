@@ -194,7 +194,8 @@ struct waiting {
 	int stop_signal;	/* what asked the command to stop; 0: nothing */
 	long long deadline;	/* when that request runs out, in now_ms() */
 	bool killed;		/* SIGKILL sent: nothing more to wait for */
-	bool caller_gone;	/* our terminal hung up: relay nothing more */
+	bool hung_up;		/* our terminal or our parent is gone */
+	bool caller_gone;	/* our terminal is gone: relay nothing more */
 	char input[4096];	/* read from our terminal, not yet relayed */
 	size_t input_len;
 };
@@ -263,6 +264,20 @@ static void forward(const struct waiting *w, int signo)
 		report_errno("forward signal %d to pid %d", signo, (int)w->pid);
 }
 
+/*
+ * Our terminal hung up, or our parent died: nobody is left to see the
+ * command or to stop it.  It gets SIGHUP, as a terminal's session does,
+ * and then the stop timeout.  Both often come together: act once.
+ */
+static void hang_up(struct waiting *w)
+{
+	if (w->hung_up)
+		return;
+	w->hung_up = true;
+	forward(w, SIGHUP);
+	request_stop(w, SIGHUP);
+}
+
 static void on_signal(struct waiting *w, const struct signalfd_siginfo *si)
 {
 	int signo = (int)si->ssi_signo;
@@ -277,18 +292,22 @@ static void on_signal(struct waiting *w, const struct signalfd_siginfo *si)
 			ioctl(w->r->pty, TIOCSWINSZ, &size);
 		return;
 	}
+	/* From the kernel, SIGHUP is a hang-up: it went to the session's
+	 * leader only (ioctl_tty(2)), which may well be us. */
+	if (signo == SIGHUP &&
+	    (si->ssi_code == SI_KERNEL || getppid() != w->r->caller)) {
+		hang_up(w);
+		return;
+	}
 	/*
-	 * SI_KERNEL: our terminal sent it (Ctrl-C, a hang-up...) to its
-	 * whole foreground process group.  A command in our session got it
-	 * too, and decides for itself; one in a session of its own did not.
+	 * SI_KERNEL: our terminal sent it (Ctrl-C, Ctrl-\) to its whole
+	 * foreground process group.  A command in our session got it too,
+	 * and decides for itself; one in a session of its own did not.
 	 */
 	if (si->ssi_code == SI_KERNEL && !w->r->own_session)
 		return;
 	forward(w, signo);
 	if (signo == SIGTERM || signo == SIGINT)
-		request_stop(w, signo);
-	else if (signo == SIGHUP &&
-		 (si->ssi_code == SI_KERNEL || getppid() != w->r->caller))
 		request_stop(w, signo);
 }
 
@@ -333,11 +352,9 @@ static void relay_input(struct waiting *w, short from_caller, short to_pty)
 		if (n > 0) {
 			w->input_len = n;
 		} else if (n == 0 || errno != EINTR) {
-			/* In raw mode, end of input means our terminal hung up:
-			 * the command's terminal hangs up too. */
+			/* In raw mode, end of input means our terminal hung up. */
 			w->caller_gone = true;
-			forward(w, SIGHUP);
-			request_stop(w, SIGHUP);
+			hang_up(w);
 		}
 	} else if (w->input_len > 0 && (to_pty & POLLOUT)) {
 		n = write(w->r->pty, w->input, w->input_len);
@@ -399,10 +416,8 @@ int wait_command(pid_t pid, struct relay *r)
 		report_errno("wait for signals");
 		kill(pid, SIGKILL);
 	}
-	if (getppid() != r->caller) {	/* our parent died before we looked */
-		forward(&w, SIGHUP);
-		request_stop(&w, SIGHUP);
-	}
+	if (getppid() != r->caller)	/* our parent died before we looked */
+		hang_up(&w);
 	while (w.status == -1 && fds[SIGNALS].fd != -1) {
 		bool relay_in = pty_open && !w.caller_gone;
 
@@ -442,7 +457,7 @@ static unsigned long stat_field(const char *stat, int n)
 
 char **hide_init(const char *name, char *const command[])
 {
-	unsigned long arg_start, env_end;
+	char *arg_start, *env_start, *env_end;
 	char stat[1024], **copy;
 	size_t n = 0;
 	FILE *f;
@@ -467,19 +482,30 @@ char **hide_init(const char *name, char *const command[])
 	/*
 	 * /proc/1/cmdline is readable by anyone: ps would show the host's
 	 * path to isolate and every option.  Our arguments and environment
-	 * strings lie together, from arg_start to env_end (fields 48 and 51
-	 * of /proc/self/stat, proc(5)): overwrite them with our name.
+	 * strings lie together, from arg_start to env_end (fields 48 to 51
+	 * of /proc/self/stat, proc(5)): write our name over the arguments,
+	 * and the command's environment, no longer the caller's, over the
+	 * environment (setenv(3) made copies of it elsewhere).
 	 */
 	f = fopen("/proc/self/stat", "re");
 	if (f == NULL || fgets(stat, sizeof stat, f) == NULL)
 		die_errno("read /proc/self/stat in the init");
 	fclose(f);
-	arg_start = stat_field(stat, 48);
-	env_end = stat_field(stat, 51);
-	if (arg_start == 0 || env_end <= arg_start)
-		die("read /proc/self/stat in the init: no arg_start or env_end");
-	memset((char *)arg_start, 0, env_end - arg_start);
-	snprintf((char *)arg_start, env_end - arg_start, "%s", name);
+	arg_start = (char *)stat_field(stat, 48);
+	env_start = (char *)stat_field(stat, 50);
+	env_end = (char *)stat_field(stat, 51);
+	if (arg_start == NULL || env_start <= arg_start || env_end <= env_start)
+		die("read /proc/self/stat in the init: no arguments or environment");
+	memset(arg_start, 0, env_end - arg_start);
+	snprintf(arg_start, env_start - arg_start, "%s", name);
+	for (char **var = environ; *var != NULL; var++) {
+		size_t len = strlen(*var) + 1;
+
+		if (len > (size_t)(env_end - env_start))
+			break;
+		memcpy(env_start, *var, len);
+		env_start += len;
+	}
 	prctl(PR_SET_NAME, name);
 	return copy;
 }

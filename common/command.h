@@ -53,9 +53,9 @@ int wait_command(pid_t pid, struct relay *r);
 int wait_command_as_init(pid_t pid, const struct relay *r);
 
 /* --init, before fork(2): be unreadable to the command (not dumpable),
- * and show `name` in ps instead of isolate's command line, wiping it and
- * the caller's environment from our memory.  Returns a copy of `command`,
- * whose strings lived in that memory. */
+ * and show `name` in ps instead of isolate's command line; in our memory,
+ * the command's environment replaces the caller's.  Returns a copy of
+ * `command`, whose strings lived in the memory overwritten. */
 char **hide_init(const char *name, char *const command[]);
 
 #endif

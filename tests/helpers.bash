@@ -41,10 +41,12 @@ test_mark() {
 
 # From part-3 on, the command runs in a root filesystem: $REPO/rootfs, or
 # the private copy that container_path made for this test.
+# The command's environment is its own from part-3 on: the mark goes in
+# with --env, so that teardown finds the container's processes too.
 rootfs_args() {
 	ROOTFS_ARGS=()
 	if ((PART >= 3)); then
-		ROOTFS_ARGS=(--rootfs "${ROOTFS:-$REPO/rootfs}")
+		ROOTFS_ARGS=(--rootfs "${ROOTFS:-$REPO/rootfs}" --env "$(test_mark)")
 	fi
 }
 
@@ -82,6 +84,22 @@ isolate_in_background() {
 	rootfs_args
 	exec env --default-signal "$(test_mark)" "$(isolate_binary)" \
 		"${ROOTFS_ARGS[@]}" "$@"
+}
+
+# tests/probe.c, built static where the command finds it: sets PROBE to
+# its path inside (busybox has no tool for TIOCSTI, ptys or queues).
+build_probe() {
+	container_path probe
+	cc -static -O2 -o "$HOST_PATH" "$REPO/tests/probe.c" ||
+		skip "cannot build a static program (libc6-dev)"
+	PROBE=$INSIDE_PATH
+}
+
+# tests/ptyrun.c, the suite's terminal: sets PTYRUN to its path.
+build_ptyrun() {
+	PTYRUN=$BATS_TEST_TMPDIR/ptyrun
+	cc -O2 -o "$PTYRUN" "$REPO/tests/ptyrun.c" ||
+		skip "cannot build tests/ptyrun.c"
 }
 
 require_root() {

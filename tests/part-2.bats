@@ -11,13 +11,14 @@ setup() {
 	snapshot_host
 }
 
-# Start `isolate ARGS... sleep 1000` and print the host pid of the sleep.
-# (Its output goes to a file: $(start_sleeper) waits for stdout to close.)
+# Start `isolate ARGS... sleep 1000`; set $child to the host pid of the
+# sleep.  Not in $(...): isolate stops its command when its parent, the
+# subshell, exits.
 start_sleeper() {
 	isolate_in_background "$@" sleep 1000 >"$BATS_TEST_TMPDIR/sleeper.out" &
 	echo $! >"$BATS_TEST_TMPDIR/isolate.pid"
 	wait_until child_running $! sleep >/dev/null
-	child_running "$(cat "$BATS_TEST_TMPDIR/isolate.pid")" sleep
+	child=$(child_running "$(cat "$BATS_TEST_TMPDIR/isolate.pid")" sleep)
 }
 
 stop_sleeper() {
@@ -41,7 +42,7 @@ stop_sleeper() {
 }
 
 @test "part-2: seen from the host, the command holds only the mapped uid and gid" {
-	child=$(start_sleeper --map-uid 1234 --map-gid 5678)
+	start_sleeper --map-uid 1234 --map-gid 5678
 	status_lines=$(grep -E '^(Uid|Gid|Groups):' "/proc/$child/status")
 	stop_sleeper
 	[[ $(echo $status_lines) == "Uid: 1234 1234 1234 1234 Gid: 5678 5678 5678 5678 Groups:" ]]
