@@ -59,13 +59,13 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 }
 
 @test "part-3: the container's mount table holds only its own mounts" {
-	run -0 isolate sh -c 'awk "{print \$5}" /proc/self/mountinfo'
-	[[ $(echo $output) == "/ /proc /dev /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty" ]]
+	run -0 isolate sh -c 'awk "{print \$5}" /proc/self/mountinfo | sort'
+	[[ $(echo $output) == "/ /dev /dev/full /dev/null /dev/pts /dev/random /dev/shm /dev/tty /dev/urandom /dev/zero /proc" ]]
 }
 
-@test "part-3: /dev has the usual devices, and they work" {
+@test "part-3: /dev has the usual devices and links, and they work" {
 	run -0 isolate sh -c 'ls /dev; echo x >/dev/null; head -c 4 /dev/urandom | wc -c; head -c 3 /dev/zero | wc -c'
-	[[ $(echo $output) == "fd full null random tty urandom zero 4 3" ]]
+	[[ $(echo $output) == "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero 4 3" ]]
 }
 
 @test "part-3: a mount made inside never reaches the host, during or after the run" {
@@ -188,14 +188,28 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 	[[ ${stderr_lines[1]} == "isolate: hint: root inside is uid 65534 on the host, which must be able to read the rootfs" ]]
 }
 
-@test "part-3: the default rootfs is ./rootfs, with a hint when it is missing" {
-	cd "$REPO"
+@test "part-3: the default rootfs is the checkout's, wherever isolate runs from" {
+	cd /
 	run -0 env "$(test_mark)" "$(isolate_binary)" cat /etc/hostname
 	[[ $output == isolate ]]
-	cd "$BATS_TEST_TMPDIR"
-	run --separate-stderr -125 env "$(test_mark)" "$(isolate_binary)" true
-	[[ ${stderr_lines[0]} == "isolate: rootfs rootfs: No such file or directory" ]]
-	[[ ${stderr_lines[1]} == "isolate: hint: build the default one with: make rootfs" ]]
+}
+
+@test "part-3: a missing default rootfs names where isolate looked, and the make to run" {
+	# A build of this stage in a checkout of its own, with no rootfs.
+	copy=$(world_writable_dir)
+	cp -r "$REPO/common" "$REPO/part-3" "$copy/"
+	make -s -C "$copy/part-3" clean all >/dev/null
+	run --separate-stderr -125 env "$(test_mark)" "$copy/part-3/isolate" true
+	[[ ${stderr_lines[0]} == "isolate: rootfs $copy/rootfs: No such file or directory" ]]
+	[[ ${stderr_lines[1]} == "isolate: hint: build the default one with: make -C $copy rootfs" ]]
+}
+
+@test "part-3: the host's own / as the rootfs is refused (125), by any path" {
+	for root in / // /proc/1/root; do
+		run --separate-stderr -125 isolate --rootfs "$root" true
+		[[ $stderr == "isolate: rootfs $root: the host's own root, refused" ]] ||
+			{ echo "--rootfs $root: $stderr"; false; }
+	done
 }
 
 @test "part-3: rootless, an unprivileged user gets PID 1 and the rootfs" {

@@ -188,12 +188,20 @@ signal_isolate() {
 	((PART >= 3)) || skip "part-$PART has no --init"
 	# PID 1 never execs: were its fds only close-on-exec, the command
 	# could open them through /proc/1/fd (root inside may: mapped to the
-	# same uid, with every capability in the namespace).
+	# same uid, with every capability in the namespace).  The init is
+	# not dumpable either, so /proc/1/fd is closed to the command.
 	run -0 isolate --init --map-uid 0 --map-gid 0 sh -c \
-		'ls /proc/1/fd/7/ >/dev/null 2>&1 && echo LEAKED || echo closed
-		 ls /proc/1/fd | tr "\n" " "' 7</
-	[[ ${lines[0]} == closed ]]
-	[[ ${lines[1]} == "0 1 2 " ]]
+		'ls /proc/1/fd/7/ >/dev/null 2>&1 && echo LEAKED || echo closed' 7</
+	[[ $output == closed ]]
+	# Seen from the host, it holds 0, 1 and 2 only.
+	isolate_in_background --init sleep 1000 7</ &
+	pid=$!
+	wait_until descendant "$pid" sleep >/dev/null
+	init=$(pgrep -P "$pid")
+	run -0 ls "/proc/$init/fd"
+	kill -TERM "$pid"
+	wait "$pid" || true
+	[[ $(echo $output) == "0 1 2" ]]
 }
 
 @test "part-$PART: with stdin and stderr closed, isolate's setup pipe stays off them" {
@@ -230,6 +238,60 @@ signal_isolate() {
 	kill -KILL "$isolate_pid"
 	# PR_SET_PDEATHSIG kills it; whoever inherits it reaps it.
 	wait_until test ! -e "/proc/$child"
+}
+
+# Start `isolate ARGS...` in the background, its stderr in a file, and
+# wait until the command in it runs sleep: sets $pid to isolate's.
+start_stoppable() {
+	isolate_in_background "$@" 2>"$BATS_TEST_TMPDIR/stderr" &
+	pid=$!
+	wait_until descendant "$pid" sleep >/dev/null
+}
+
+@test "part-$PART: a command that ignores SIGTERM gets SIGKILL after --stop-timeout: 137, and one line" {
+	start_stoppable --stop-timeout 1 sh -c 'trap "" TERM; exec sleep 1000'
+	kill -TERM "$pid"
+	wait_status "$pid"
+	[[ $status -eq 137 ]]
+	mapfile -t stderr_lines <"$BATS_TEST_TMPDIR/stderr"
+	[[ ${stderr_lines[0]} == "isolate: stop the command: still running 1 s after SIGTERM; sent SIGKILL" ]] ||
+		{ cat "$BATS_TEST_TMPDIR/stderr"; false; }
+	if ((PART >= 3)); then
+		# The command is PID 1: the hint names --init.
+		[[ ${stderr_lines[1]} == "isolate: hint: as PID 1, a program ignores the signals it has no handler for: try --init" ]]
+	else
+		[[ ${#stderr_lines[@]} -eq 1 ]]
+	fi
+}
+
+@test "part-$PART: a second SIGTERM or SIGINT kills the command at once" {
+	for second in TERM INT; do
+		start_stoppable --stop-timeout 1000 sh -c 'trap "" TERM INT; exec sleep 1000'
+		kill -TERM "$pid"
+		# The stop timeout runs: the command is still there.
+		! WAIT_SECONDS=1 wait_until test ! -e "/proc/$pid" 2>/dev/null
+		kill -s "$second" "$pid"
+		wait_until test ! -e "/proc/$pid"
+		wait_status "$pid"
+		[[ $status -eq 137 ]]
+		grep -qx "isolate: stop the command: a second SIG$second; sent SIGKILL" "$BATS_TEST_TMPDIR/stderr"
+	done
+}
+
+@test "part-$PART: when isolate's parent dies, the command is stopped and nothing is left" {
+	# sh starts isolate, then is killed: isolate gets SIGHUP (its
+	# PR_SET_PDEATHSIG), passes it on, and SIGKILLs after the timeout.
+	rootfs_args
+	env "$(test_mark)" sh -c '"$@" & echo $! >"$0"; wait' "$BATS_TEST_TMPDIR/isolate.pid" \
+		"$(isolate_binary)" "${ROOTFS_ARGS[@]}" --stop-timeout 1 sleep 1000 &
+	local parent=$!
+	wait_until test -s "$BATS_TEST_TMPDIR/isolate.pid"
+	pid=$(cat "$BATS_TEST_TMPDIR/isolate.pid")
+	wait_until descendant "$pid" sleep >/dev/null
+	kill -KILL "$parent"
+	wait "$parent" || true
+	wait_until test ! -e "/proc/$pid"
+	wait_until no_marked_processes
 }
 
 @test "part-$PART: a command killed by each common signal gives 128+N" {

@@ -1,0 +1,91 @@
+#!/usr/bin/env bats
+# A root of its own, from part-3 on: the /dev real programs expect, an
+# environment of its own, the rootfs found wherever isolate runs, and an
+# --init the command cannot look into.
+#
+# Runs for parts 3 and 4: tests/part-N-rootfs.bats links here.
+
+PART=${BATS_TEST_FILENAME##*/part-}
+PART=${PART%-rootfs.bats}
+load helpers
+
+setup() {
+	require_root "the tests compare the container with the host"
+	require_rootfs
+	snapshot_host
+}
+
+@test "part-$PART: /dev/stdout and /dev/stderr reach isolate's, 1 MB too, and leave no file in /dev" {
+	# Through pipes, as a caller's pipeline gives them.
+	run -0 sh -c '"$@" | wc -c' sh "$(isolate_binary)" "${ROOTFS_ARGS[@]}" \
+		sh -c 'echo out >/dev/stdout && head -c 1048576 /dev/zero >/dev/stdout'
+	[[ $output == 1048580 ]]
+	rootfs_args
+	run -0 sh -c '"$@" 2>&1 >/dev/null | cat' sh "$(isolate_binary)" "${ROOTFS_ARGS[@]}" \
+		sh -c 'echo err >/dev/stderr; find /dev -type f'
+	[[ $output == err ]]
+}
+
+@test "part-$PART: a pty opens inside, and /dev/pts holds only the container's own" {
+	build_probe
+	run -0 isolate "$PROBE" openpty
+	# The first pty of a devpts of its own, and its ptmx: nothing of
+	# the host's /dev/pts (where this test's own terminal may be).
+	[[ $(echo $output) == "/dev/pts/0 0 ptmx" ]]
+}
+
+@test "part-$PART: /dev/shm is the container's own: not the host's, not another container's" {
+	container_path ready
+	isolate_in_background --init sh -c \
+		'echo x >/dev/shm/isolate-shm-test && : >/tmp/ready && exec sleep 1000' &
+	local pid=$!
+	wait_until test -e "$HOST_PATH"
+	run -0 isolate sh -c 'ls -A /dev/shm; touch /dev/shm/second && echo writable'
+	host=$(ls -A /dev/shm 2>/dev/null | grep -c isolate-shm-test || true)
+	kill -TERM "$pid"
+	wait "$pid" || true
+	[[ $output == writable ]]
+	[[ $host == 0 ]]
+}
+
+@test "part-$PART: the environment is PATH, HOME, HOSTNAME and TERM, and the --env values" {
+	rootfs_args
+	run -0 env -i TERM=xterm-test SECRET=caller-only PASSED=from-caller \
+		"$(isolate_binary)" --rootfs "${ROOTFS:-$REPO/rootfs}" --hostname box \
+		-e A=1 --env B=x=y -e PASSED -e UNSET_HERE env
+	[[ $(sort <<<"$output" | paste -sd ' ') == "A=1 B=x=y HOME=/root HOSTNAME=box PASSED=from-caller PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm-test" ]] ||
+		{ echo "$output"; false; }
+	# Without TERM, none; and --env overrides a default.
+	run -0 env -i "$(isolate_binary)" --rootfs "${ROOTFS:-$REPO/rootfs}" -e PATH=/bin env
+	[[ $(sort <<<"$output" | paste -sd ' ') == "HOME=/root HOSTNAME=$(hostname) PATH=/bin" ]]
+}
+
+@test "part-$PART: a bad --env is refused (125)" {
+	run --separate-stderr -125 isolate --env =x true
+	[[ ${stderr_lines[0]} == "isolate: --env: '=x' has no variable name" ]]
+}
+
+# Inside, with --init: what the command can learn of PID 1, and whether
+# the caller's secret is anywhere to be read ([i]: grep must not find
+# its own command line).
+init_probe='for f in environ maps mem; do cat /proc/1/$f >/dev/null 2>&1 && echo "read $f"; done
+readlink /proc/1/exe >/dev/null 2>&1 && echo "read exe"
+"$1" ptrace 1
+cat /proc/1/comm; tr "\0" " " </proc/1/cmdline | tr -s " "; echo
+grep -l "[i]solate-secret-value" /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/dev/null; true'
+
+@test "part-$PART: with --init, PID 1 is out of the command's reach, as root and rootless" {
+	build_probe
+	expected="refused: Operation not permitted isolate-init isolate-init"
+	# As root, with root inside mapped to host root (the most it can be).
+	run -0 env SECRET=isolate-secret-value "$(isolate_binary)" --rootfs "$ROOTFS" \
+		--env "$(test_mark)" --init --map-uid 0 --map-gid 0 sh -c "$init_probe" sh "$PROBE"
+	[[ $(echo $output) == "$expected" ]] || { echo "as root: $output"; false; }
+	require_unprivileged_userns
+	bin=$(binary_for_nobody)
+	net=()
+	((PART >= 4)) && net=(--net none)	# a veth needs root
+	run -0 as_nobody env SECRET=isolate-secret-value "$bin" --rootfs "$ROOTFS" \
+		--env "$(test_mark)" "${net[@]}" --init sh -c "$init_probe" sh "$PROBE"
+	[[ $(echo $output) == "$expected" ]] || { echo "rootless: $output"; false; }
+}
