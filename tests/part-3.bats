@@ -114,13 +114,37 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 	[[ $output == 2 ]]
 }
 
-@test "part-3: with --init, SIGTERM to isolate ends a sleep (143)" {
-	isolate_in_background --init sleep 1000 &
+@test "part-3: with --init, SIGTERM to isolate ends a sleep at once (143)" {
+	isolate_in_background --init --stop-timeout 1000 sleep 1000 &
+	local pid=$!
+	wait_until descendant "$pid" sleep >/dev/null
+	kill -TERM "$pid"
+	# Long before the stop timeout: the sleep, PID 2, died of it.
+	wait_until test ! -e "/proc/$pid"
+	wait_status "$pid"
+	[[ $status -eq 143 ]]
+}
+
+@test "part-3: without --init, SIGTERM to isolate ends a sleep (PID 1) with SIGKILL after the stop timeout (137)" {
+	isolate_in_background --stop-timeout 1 sleep 1000 2>"$BATS_TEST_TMPDIR/stderr" &
 	local pid=$!
 	wait_until descendant "$pid" sleep >/dev/null
 	kill -TERM "$pid"
 	wait_status "$pid"
-	[[ $status -eq 143 ]]
+	[[ $status -eq 137 ]]
+	[[ $(head -n 1 "$BATS_TEST_TMPDIR/stderr") == "isolate: stop the command: still running 1 s after SIGTERM; sent SIGKILL" ]]
+}
+
+@test "part-3: as PID 1, a writer to a closed pipe is not killed by SIGPIPE; with --init it is (141)" {
+	# PID 1 ignores SIGPIPE too: yes gets EPIPE, and says so.
+	rootfs_args
+	run -0 bash -c '"$@" yes 2>"$0" | head -n 1 >/dev/null; echo "${PIPESTATUS[0]}"' \
+		"$BATS_TEST_TMPDIR/stderr" "$(isolate_binary)" "${ROOTFS_ARGS[@]}"
+	[[ $output == 1 ]]
+	grep -q 'Broken pipe' "$BATS_TEST_TMPDIR/stderr"
+	run -0 bash -c '"$@" --init yes | head -n 1 >/dev/null; echo "${PIPESTATUS[0]}"' \
+		sh "$(isolate_binary)" "${ROOTFS_ARGS[@]}"
+	[[ $output == 141 ]]
 }
 
 @test "part-3: with --init, the exit status and exec failures pass through" {
@@ -205,7 +229,7 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 }
 
 @test "part-3: the host's own / as the rootfs is refused (125), by any path" {
-	for root in / // /proc/1/root; do
+	for root in / // /proc/self/root; do
 		run --separate-stderr -125 isolate --rootfs "$root" true
 		[[ $stderr == "isolate: rootfs $root: the host's own root, refused" ]] ||
 			{ echo "--rootfs $root: $stderr"; false; }

@@ -53,6 +53,36 @@ ip route | awk "/^default/ {print \$3}"'
 	[[ ${lines[2]} == "${eth0%.*}.$((${eth0##*.} - 1))" ]]
 }
 
+@test "part-4: the container's mount table is part-3's, with /dev/mqueue, /etc/hostname and /etc/hosts" {
+	run -0 isolate sh -c 'awk "{print \$5}" /proc/self/mountinfo | sort'
+	[[ $(echo $output) == "/ /dev /dev/full /dev/mqueue /dev/null /dev/pts /dev/random /dev/shm /dev/tty /dev/urandom /dev/zero /etc/hostname /etc/hosts /proc" ]]
+}
+
+@test "part-4: /dev/mqueue shows the IPC namespace's queues: none of the host's, and the container's stay inside" {
+	build_probe
+	queue=/isolate-test-$$-$RANDOM
+	run -0 "$HOST_PATH" mqueue create "$queue"
+	run -0 isolate sh -c '"$1" mqueue exists "$2"; ls -A /dev/mqueue; "$1" mqueue create "$2-inside"; ls /dev/mqueue' \
+		sh "$PROBE" "$queue"
+	inside=$output
+	run -0 "$HOST_PATH" mqueue exists "$queue-inside"
+	host=$output
+	"$HOST_PATH" mqueue unlink "$queue" >/dev/null
+	[[ $(echo $inside) == "absent created ${queue#/}-inside" ]]
+	[[ $host == absent ]]
+}
+
+@test "part-4: /etc/hostname and /etc/hosts name the container and its address, and the rootfs's files stay as they were" {
+	container_path ready
+	before=$(cat "$ROOTFS/etc/hostname" "$ROOTFS/etc/hosts"; find "$ROOTFS" -printf '%P %M %U:%G %s\n' | sort)
+	run -0 isolate --hostname box sh -c 'cat /etc/hostname; grep box /etc/hosts; ip -o -4 addr show dev eth0 | awk "{print \$4}"'
+	[[ ${lines[0]} == box ]]
+	[[ $(echo ${lines[1]}) == "${lines[2]%/30} box" ]]
+	run -0 isolate --net none sh -c 'grep -c localhost /etc/hosts; grep "$(hostname)" /etc/hosts'
+	[[ $(echo $output) == "2 127.0.1.1 $(hostname)" ]]
+	[[ $(cat "$ROOTFS/etc/hostname" "$ROOTFS/etc/hosts"; find "$ROOTFS" -printf '%P %M %U:%G %s\n' | sort) == "$before" ]]
+}
+
 @test "part-4: lo and eth0 are up inside" {
 	run -0 isolate sh -c 'ip -o link show lo; ip -o link show eth0'
 	[[ ${lines[0]} == *"<LOOPBACK,UP,LOWER_UP>"* ]]
