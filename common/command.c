@@ -194,6 +194,7 @@ struct waiting {
 	int stop_signal;	/* what asked the command to stop; 0: nothing */
 	long long deadline;	/* when that request runs out, in now_ms() */
 	bool killed;		/* SIGKILL sent: nothing more to wait for */
+	char why_killed[64];	/* said once our terminal is restored */
 	bool hung_up;		/* our terminal or our parent is gone */
 	bool caller_gone;	/* our terminal is gone: relay nothing more */
 	char input[4096];	/* read from our terminal, not yet relayed */
@@ -212,10 +213,18 @@ static void kill_command(struct waiting *w, const char *why)
 {
 	if (kill(w->pid, SIGKILL) == -1 && errno != ESRCH)
 		report_errno("kill pid %d", (int)w->pid);
-	report("stop the command: %s; sent SIGKILL", why);
+	snprintf(w->why_killed, sizeof w->why_killed, "%s", why);
+	w->killed = true;
+}
+
+/* After the end: why we killed the command, if we did. */
+static void explain_kill(const struct waiting *w)
+{
+	if (!w->killed)
+		return;
+	report("stop the command: %s; sent SIGKILL", w->why_killed);
 	if (w->r->command_is_pid1)
 		hint("as PID 1, a program ignores the signals it has no handler for: try --init");
-	w->killed = true;
 }
 
 /*
@@ -341,6 +350,42 @@ static bool relay_output(struct waiting *w)
 	return true;
 }
 
+/* Whether `pid` catches or ignores `signo` (SigCgt, SigIgn: proc(5)). */
+static bool signal_handled(pid_t pid, int signo)
+{
+	char path[64], line[128];
+	unsigned long long caught = 0, ignored = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return true;	/* gone: nothing to stop */
+	while (fgets(line, sizeof line, f) != NULL) {
+		sscanf(line, "SigCgt: %llx", &caught);
+		sscanf(line, "SigIgn: %llx", &ignored);
+	}
+	fclose(f);
+	return ((caught | ignored) >> (signo - 1)) & 1;
+}
+
+/*
+ * Ctrl-C typed for a command that is PID 1, in the foreground of its own
+ * terminal, with no handler for SIGINT: the kernel drops the SIGINT that
+ * its terminal sends it (pid_namespaces(7)).  Take it as a stop request,
+ * as Ctrl-C would be without a terminal of its own.
+ */
+static void check_interrupt(struct waiting *w, const char *typed, size_t len)
+{
+	struct termios modes;
+
+	if (!w->r->command_is_pid1 || tcgetattr(w->r->pty, &modes) == -1 ||
+	    !(modes.c_lflag & ISIG) || memchr(typed, modes.c_cc[VINTR], len) == NULL ||
+	    tcgetpgrp(w->r->pty) != w->pid || signal_handled(w->pid, SIGINT))
+		return;
+	request_stop(w, SIGINT);
+}
+
 /* What we type, to the command's terminal.  Held here while its input
  * queue is full, so that we never block and signals are still handled. */
 static void relay_input(struct waiting *w, short from_caller, short to_pty)
@@ -351,6 +396,7 @@ static void relay_input(struct waiting *w, short from_caller, short to_pty)
 		n = read(STDIN_FILENO, w->input, sizeof w->input);
 		if (n > 0) {
 			w->input_len = n;
+			check_interrupt(w, w->input, n);
 		} else if (n == 0 || errno != EINTR) {
 			/* In raw mode, end of input means our terminal hung up. */
 			w->caller_gone = true;
@@ -440,6 +486,7 @@ int wait_command(pid_t pid, struct relay *r)
 	if (pty_open && !w.caller_gone)
 		drain_output(&w);
 	restore_terminal(r);
+	explain_kill(&w);
 	if (fds[SIGNALS].fd != -1)
 		close(fds[SIGNALS].fd);
 	return w.status == -1 ? EXIT_SETUP_FAILED : w.status;

@@ -5,8 +5,8 @@
 #   tests/deps.sh rootfs  busybox-static, for make rootfs
 #   tests/deps.sh test    all of the above, plus bats, GNU parallel,
 #                         iproute2, procps, util-linux
-#   tests/deps.sh bench|valgrind|lint   hyperfine | valgrind | cppcheck
-#                         and shellcheck
+#   tests/deps.sh bench|valgrind|lint   hyperfine and bubblewrap |
+#                         valgrind | cppcheck and shellcheck
 #
 # It installs only missing commands, with apt-get, and only as root;
 # otherwise it names the packages and fails.
@@ -32,7 +32,10 @@ test)
 	need pgrep procps
 	need setpriv util-linux
 	;;
-bench) need hyperfine hyperfine ;;
+bench)
+	need hyperfine hyperfine
+	need bwrap bubblewrap	# the tool people would use instead
+	;;
 valgrind) need valgrind valgrind ;;
 lint)
 	need cppcheck cppcheck

@@ -107,6 +107,20 @@ wait" "${ISOLATE[@]}" sh -i
 	check modes same
 }
 
+@test "part-$PART: in a terminal, Ctrl-C ends a command with no handler for it, PID 1 too (after the stop timeout)" {
+	on_terminal "expect ready-2
+send \\x03
+wait" "${ISOLATE[@]}" --stop-timeout 1 sh -c 'echo ready-$((1 + 1)); exec sleep 1000'
+	if ((PART >= 3)); then
+		# PID 1 drops the SIGINT; isolate kills it when the time is up.
+		check status 137
+		grep -q 'isolate: stop the command: still running 1 s after SIGINT; sent SIGKILL' \
+			"$BATS_TEST_TMPDIR/screen"
+	else
+		check status 130
+	fi
+}
+
 @test "part-$PART: in a terminal, Ctrl-Z stops the foreground job and the shell's job control takes over" {
 	on_terminal "expect $prompt
 send $job\\n
