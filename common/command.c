@@ -29,8 +29,19 @@ void block_signals(struct relay *r)
 	sigset_t blocked;
 
 	sigemptyset(&r->forwarded);
-	for (size_t i = 0; i < sizeof forwarded_signals / sizeof(int); i++)
+	for (size_t i = 0; i < sizeof forwarded_signals / sizeof(int); i++) {
+		struct sigaction caller;
+
+		/*
+		 * A signal the caller ignores (SIGHUP under nohup(1)) stays
+		 * ignored, by us and by the command.  Blocked, it would be
+		 * queued all the same (signal(7)), and passed on.
+		 */
+		if (sigaction(forwarded_signals[i], NULL, &caller) == 0 &&
+		    caller.sa_handler == SIG_IGN)
+			continue;
 		sigaddset(&r->forwarded, forwarded_signals[i]);
+	}
 	/*
 	 * A caller that ignores SIGCHLD would have the kernel reap the
 	 * child behind our back and discard the signal (sigaction(2)): we
@@ -55,6 +66,7 @@ void block_signals(struct relay *r)
 	r->own_session = false;
 	r->command_is_pid1 = false;
 	r->pty = -1;
+	r->modes_saved = false;
 }
 
 /*
@@ -217,10 +229,11 @@ static void kill_command(struct waiting *w, const char *why)
 	w->killed = true;
 }
 
-/* After the end: why we killed the command, if we did. */
+/* After the end: why we killed the command, if SIGKILL is what ended it
+ * (a command that ended of its first signal was already a zombie). */
 static void explain_kill(const struct waiting *w)
 {
-	if (!w->killed)
+	if (!w->killed || w->status != EXIT_SIGNAL_BASE + SIGKILL)
 		return;
 	report("stop the command: %s; sent SIGKILL", w->why_killed);
 	if (w->r->command_is_pid1)
@@ -427,6 +440,8 @@ static void restore_terminal(struct relay *r)
 
 	if (r->pty == -1)
 		return;
+	if (!r->modes_saved)
+		goto close_pty;
 	/* Put back the modes the caller's shell expects, even if we were
 	 * moved to the background meanwhile (SIGTTOU would stop us). */
 	sigemptyset(&ttou);
@@ -434,6 +449,7 @@ static void restore_terminal(struct relay *r)
 	sigprocmask(SIG_BLOCK, &ttou, &old);
 	tcsetattr(STDIN_FILENO, TCSADRAIN, &r->caller_modes);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+close_pty:
 	close(r->pty);
 	r->pty = -1;
 }
@@ -502,12 +518,10 @@ static unsigned long stat_field(const char *stat, int n)
 	return field != NULL ? strtoul(field + 1, NULL, 10) : 0;
 }
 
-char **hide_init(const char *name, char *const command[])
+void hide_init(const char *name, const char *argument)
 {
-	char *arg_start, *env_start, *env_end;
-	char stat[1024], **copy;
-	size_t n = 0;
-	FILE *f;
+	char stat[1024] = "", *arg_start, *env_end;
+	int fd;
 
 	/*
 	 * Not dumpable: /proc/1/environ, maps, mem and exe, and ptrace(2),
@@ -518,41 +532,22 @@ char **hide_init(const char *name, char *const command[])
 	 */
 	if (prctl(PR_SET_DUMPABLE, 0) == -1)
 		die_errno("prctl(PR_SET_DUMPABLE) in the init");
-	while (command[n] != NULL)
-		n++;
-	copy = calloc(n + 1, sizeof *copy);
-	for (size_t i = 0; copy != NULL && i < n; i++)
-		if ((copy[i] = strdup(command[i])) == NULL)
-			copy = NULL;
-	if (copy == NULL)
-		die_errno("copy the command line in the init");
 	/*
 	 * /proc/1/cmdline is readable by anyone: ps would show the host's
 	 * path to isolate and every option.  Our arguments and environment
-	 * strings lie together, from arg_start to env_end (fields 48 to 51
-	 * of /proc/self/stat, proc(5)): write our name over the arguments,
-	 * and the command's environment, no longer the caller's, over the
-	 * environment (setenv(3) made copies of it elsewhere).
+	 * strings lie together, from arg_start to env_end (fields 48 and 51
+	 * of /proc/self/stat, proc(5)): our name goes over them, then zeros.
+	 * The command, forked already, has its own copy of that memory.
 	 */
-	f = fopen("/proc/self/stat", "re");
-	if (f == NULL || fgets(stat, sizeof stat, f) == NULL)
+	fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	if (fd == -1 || read(fd, stat, sizeof stat - 1) <= 0)
 		die_errno("read /proc/self/stat in the init");
-	fclose(f);
+	close(fd);
 	arg_start = (char *)stat_field(stat, 48);
-	env_start = (char *)stat_field(stat, 50);
 	env_end = (char *)stat_field(stat, 51);
-	if (arg_start == NULL || env_start <= arg_start || env_end <= env_start)
-		die("read /proc/self/stat in the init: no arguments or environment");
+	if (argument < arg_start || argument >= env_end)
+		return;
 	memset(arg_start, 0, env_end - arg_start);
-	snprintf(arg_start, env_start - arg_start, "%s", name);
-	for (char **var = environ; *var != NULL; var++) {
-		size_t len = strlen(*var) + 1;
-
-		if (len > (size_t)(env_end - env_start))
-			break;
-		memcpy(env_start, *var, len);
-		env_start += len;
-	}
+	snprintf(arg_start, env_end - arg_start, "%s", name);
 	prctl(PR_SET_NAME, name);
-	return copy;
 }

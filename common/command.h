@@ -30,11 +30,13 @@ struct relay {
 	bool command_is_pid1;	/* so it ignores signals it does not handle */
 	int pty;		/* the command's terminal, relayed; -1: none */
 	struct termios caller_modes;	/* our terminal's, while pty is relayed */
+	bool modes_saved;	/* caller_modes holds them, to restore */
 };
 
-/* Parent, before clone(2): block the forwarded signals and SIGCHLD, so
- * none is lost between clone and the wait; wait_command() collects them.
- * Have the kernel send SIGHUP when our own parent dies. */
+/* Parent, before clone(2): block the forwarded signals (but those the
+ * caller ignores) and SIGCHLD, so none is lost between clone and the
+ * wait; wait_command() collects them.  Have the kernel send SIGHUP when
+ * our own parent dies. */
 void block_signals(struct relay *r);
 
 /* Child: restore the caller's signal mask, keep no fd but 0, 1 and 2,
@@ -52,10 +54,11 @@ int wait_command(pid_t pid, struct relay *r);
  * return the command's status when `pid` ends. */
 int wait_command_as_init(pid_t pid, const struct relay *r);
 
-/* --init, before fork(2): be unreadable to the command (not dumpable),
- * and show `name` in ps instead of isolate's command line; in our memory,
- * the command's environment replaces the caller's.  Returns a copy of
- * `command`, whose strings lived in the memory overwritten. */
-char **hide_init(const char *name, char *const command[]);
+/* --init, once the command is forked: be unreadable to it (not
+ * dumpable), and show `name` in ps instead of isolate's command line,
+ * wiping that and the caller's environment from our memory; `argument`
+ * is one of isolate's arguments, to check that memory is where the
+ * kernel says (not under valgrind, which runs us elsewhere). */
+void hide_init(const char *name, const char *argument);
 
 #endif

@@ -95,6 +95,7 @@ static int open_terminal(void)
 	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (master == -1)
 		die_errno("open /dev/ptmx");
+	master = above_stdio(master, "the pseudo-terminal");
 	if (unlockpt(master) == -1)
 		die_errno("unlock the pseudo-terminal");
 	/* TIOCGPTPEER opens the slave end from the master itself, not by a
@@ -102,6 +103,7 @@ static int open_terminal(void)
 	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave == -1)
 		die_errno("open the pseudo-terminal's slave end");
+	slave = above_stdio(slave, "the pseudo-terminal");
 	if (tcgetattr(STDIN_FILENO, &modes) == 0)
 		tcsetattr(slave, TCSANOW, &modes);
 	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0)
@@ -158,6 +160,7 @@ void console_connect(struct console *con, struct relay *r)
 		report_errno("read the terminal's modes");
 		return;
 	}
+	r->modes_saved = true;
 	raw = r->caller_modes;
 	cfmakeraw(&raw);
 	if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == -1)

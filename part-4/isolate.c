@@ -86,6 +86,9 @@ static const char usage[] =
 	"Exit status: the command's; 128+N if signal N killed it; 125 if\n"
 	"isolate failed; 126 if COMMAND cannot run; 127 if it is not found.\n";
 
+/* The most --env options, and the variables every command gets. */
+enum { MAX_ENV = 64, ENV_DEFAULTS = 4 };
+
 struct options {
 	bool veth;		/* --net veth, not --net none */
 	struct in_addr range;	/* --net-range: the first address... */
@@ -93,8 +96,8 @@ struct options {
 	const char *rootfs;	/* the directory that becomes / */
 	bool init;		/* --init: PID 1 is ours, not the command */
 	const char *hostname;	/* NULL: keep the host's */
-	const char **env;	/* each --env, in order... */
-	size_t env_count;	/* ...and how many */
+	const char *env[MAX_ENV];	/* each --env, in order... */
+	size_t env_count;		/* ...and how many */
 	uid_t map_uid;		/* the host ids root inside maps to; */
 	gid_t map_gid;		/* (uid_t)-1 until chosen */
 	int stop_timeout;	/* --stop-timeout, in seconds */
@@ -116,6 +119,9 @@ struct container {
 	struct handshake sync;
 	struct console console;
 	struct relay signals;
+	/* The command's environment, built by the child; see below. */
+	char *environment[ENV_DEFAULTS + MAX_ENV + 1];
+	char hostname_var[sizeof "HOSTNAME=" + HOST_NAME_MAX];
 };
 
 /*
@@ -222,10 +228,6 @@ static void parse_options(int argc, char **argv, struct options *opts)
 	};
 	int c;
 
-	/* At most one --env per argument. */
-	opts->env = calloc(argc, sizeof *opts->env);
-	if (opts->env == NULL)
-		die_errno("allocate the --env list");
 	/* "+": stop at the command, so "isolate ls -l" runs "ls -l";
 	 * ":": report a missing value as ':' rather than '?'. */
 	opterr = 0;
@@ -253,6 +255,8 @@ static void parse_options(int argc, char **argv, struct options *opts)
 		case 'e':
 			if (optarg[0] == '\0' || optarg[0] == '=')
 				usage_error("--env: '%s' has no variable name", optarg);
+			if (opts->env_count == MAX_ENV)
+				usage_error("--env: more than %d variables", MAX_ENV);
 			opts->env[opts->env_count++] = optarg;
 			break;
 		case 'u':
@@ -291,44 +295,64 @@ static void prepare_uts(const struct options *opts)
 	trace(opts->verbose, "host name set to %s", opts->hostname);
 }
 
+/* The caller's "NAME=VALUE" for `name` (up to '=' or '\0'), or NULL. */
+static char *caller_variable(const char *name)
+{
+	size_t len = strcspn(name, "=");
+
+	for (char **var = environ; *var != NULL; var++)
+		if (strncmp(*var, name, len) == 0 && (*var)[len] == '=')
+			return *var;
+	return NULL;
+}
+
+/* Add "NAME=VALUE" to `vars`, replacing a variable of the same name. */
+static void set_variable(char **vars, size_t *count, char *var)
+{
+	size_t len = strcspn(var, "=") + 1;
+	size_t i = 0;
+
+	while (i < *count && strncmp(vars[i], var, len) != 0)
+		i++;
+	vars[i] = var;
+	if (i == *count)
+		(*count)++;
+}
+
 /*
  * With a root of its own, an environment of its own, as docker run gives:
  * the caller's PATH names host directories, and its variables may hold
  * secrets.  PATH, HOME and HOSTNAME fit the container; TERM, when the
  * caller has one, names the kind of terminal, which the command's mirrors
  * (console.h).  Then each --env: NAME=VALUE, or NAME for the caller's.
+ * No heap: the array and HOSTNAME live in our copy of main()'s memory,
+ * and the strings in the caller's arguments and environment, until
+ * execve(2) copies them for the command.
  */
-static void prepare_environment(const struct options *opts)
+static void prepare_environment(struct container *c)
 {
-	char hostname[HOST_NAME_MAX + 1] = "";
-	char *term = getenv("TERM") ? strdup(getenv("TERM")) : NULL;
-	char **passed = calloc(opts->env_count + 1, sizeof *passed);
+	static char path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	static char home[] = "HOME=/root";
+	char name[HOST_NAME_MAX + 1] = "", *var, **vars = c->environment;
+	size_t count = 0;
 
-	if (passed == NULL)
-		die_errno("allocate the command's environment");
-	/* The caller's values, read before clearenv(3) drops them. */
-	for (size_t i = 0; i < opts->env_count; i++) {
-		const char *name = opts->env[i];
-
-		if (strchr(name, '=') != NULL)
-			passed[i] = strdup(name);
-		else if (getenv(name) != NULL &&
-			 asprintf(&passed[i], "%s=%s", name, getenv(name)) == -1)
-			passed[i] = NULL;
+	gethostname(name, sizeof name - 1);
+	snprintf(c->hostname_var, sizeof c->hostname_var, "HOSTNAME=%s", name);
+	set_variable(vars, &count, path);
+	set_variable(vars, &count, home);
+	set_variable(vars, &count, c->hostname_var);
+	if ((var = caller_variable("TERM")) != NULL)
+		set_variable(vars, &count, var);
+	for (size_t i = 0; i < c->opts->env_count; i++) {
+		var = (char *)c->opts->env[i];
+		if (strchr(var, '=') == NULL)
+			var = caller_variable(var);	/* NULL if unset */
+		if (var != NULL)
+			set_variable(vars, &count, var);
 	}
-	if (clearenv() != 0)
-		die("clear the command's environment");
-	gethostname(hostname, sizeof hostname - 1);
-	if (setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1) == -1 ||
-	    setenv("HOME", "/root", 1) == -1 ||
-	    setenv("HOSTNAME", hostname, 1) == -1 ||
-	    (term != NULL && setenv("TERM", term, 1) == -1))
-		die_errno("set the command's environment");
-	for (size_t i = 0; i < opts->env_count; i++)
-		if (passed[i] != NULL && putenv(passed[i]) != 0)
-			die_errno("set %s in the command's environment", passed[i]);
-	trace(opts->verbose, "environment: PATH, HOME, HOSTNAME%s and %zu --env",
-	      term != NULL ? ", TERM" : "", opts->env_count);
+	vars[count] = NULL;
+	environ = vars;	/* what execvp(3) searches and passes on */
+	trace(c->opts->verbose, "environment: %zu variables", count);
 }
 
 /* Write one line to /proc/PID/<file>: "<inside> <outside> <count>". */
@@ -643,7 +667,8 @@ static void mount_hosts_files(const struct container *c)
  */
 noreturn static void run_as_init(const struct container *c)
 {
-	char **command;
+	int hidden[2];
+	char go;
 	pid_t pid;
 
 	/*
@@ -655,15 +680,24 @@ noreturn static void run_as_init(const struct container *c)
 	if (close_range(STDERR_FILENO + 1, ~0U, 0) == -1)
 		die_errno("close isolate's descriptors in the init");
 	/*
-	 * Nor could the command read our memory, which holds the caller's
-	 * environment and command line: /proc/1/environ, ps, ptrace(2).
+	 * Nor may the command read our memory, which holds the caller's
+	 * environment and command line (/proc/1/environ, ps, ptrace(2)):
+	 * it starts when hide_init() is done, and we close `hidden`.
 	 */
-	command = hide_init("isolate-init", c->opts->command);
+	if (pipe2(hidden, O_CLOEXEC) == -1)
+		die_errno("create the pipe to the command under --init");
 	pid = fork();
 	if (pid == -1)
 		die_errno("fork the command under --init");
-	if (pid == 0)
-		exec_command(command, &c->signals);
+	if (pid == 0) {
+		close(hidden[1]);
+		if (read(hidden[0], &go, 1) != 0)
+			exit_now(EXIT_SETUP_FAILED);
+		exec_command(c->opts->command, &c->signals);
+	}
+	hide_init("isolate-init", c->opts->command[0]);
+	close(hidden[1]);
+	close(hidden[0]);
 	exit_now(wait_command_as_init(pid, &c->signals));
 }
 
@@ -776,7 +810,7 @@ static int child(void *arg)
 	prepare_netns(c);
 	prepare_uts(c->opts);
 	mount_hosts_files(c);
-	prepare_environment(c->opts);
+	prepare_environment(c);
 	console_attach(&c->console);
 	die_with_parent(&c->sync);
 	if (c->opts->init)

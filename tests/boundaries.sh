@@ -37,6 +37,19 @@ for dir in part-[0-9]; do
 	fi
 done
 
+# The shared suites that are not a table below: their test names, once.
+shared() { # FILE TITLE STAGES
+	echo "## $2"
+	echo
+	echo "From [$1](../$1), run against $3:"
+	echo
+	sed -n 's/^@test "part-\$PART: \(.*\)" {$/\1/p' "$1" | sed 's/^/- /'
+	echo
+}
+shared tests/suites/terminal.bats "The terminal, every stage" \
+	"every stage (part-1, whose command shares its caller's session, asserts the leaks)"
+shared tests/suites/rootfs.bats "A root of its own, parts 3 and 4" "parts 3 and 4"
+
 cat <<'ESCAPES'
 ## Escape attempts, per stage
 
@@ -54,6 +67,7 @@ succeeds: the stage is not expected to stop it.
 | write a host sysctl                   | leaks  | refused        | refused   | refused   |
 | create a device node                  | leaks  | refused        | refused   | refused   |
 | a host fd left open by the caller     | closed | closed         | closed    | closed    |
+| type into the caller's terminal (TIOCSTI) | leaks | refused      | refused   | refused   |
 
 The shared contract ([tests/suites/contract.bats](../tests/suites/contract.bats))
 holds in every stage: exit codes, signals, argument pass-through, only
