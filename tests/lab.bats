@@ -4,6 +4,10 @@
 
 load helpers
 
+# It runs the part-1 suite twice, which takes longer than one test
+# usually may on a loaded machine.
+BATS_TEST_TIMEOUT=600
+
 setup() {
 	require_root "the lab runs the part-1 suite, which needs root"
 	snapshot_host
