@@ -4,7 +4,7 @@
 #   tests/deps.sh build   a C compiler and make
 #   tests/deps.sh rootfs  busybox-static, for make rootfs
 #   tests/deps.sh test    all of the above, plus bats, GNU parallel,
-#                         iproute2, procps, util-linux
+#                         iproute2, procps, util-linux, strace
 #   tests/deps.sh bench|valgrind|lint   hyperfine and bubblewrap |
 #                         valgrind | cppcheck and shellcheck
 #
@@ -31,6 +31,7 @@ test)
 	need ip iproute2
 	need pgrep procps
 	need setpriv util-linux
+	need strace strace	# slows the --init down in one test
 	;;
 bench)
 	need hyperfine hyperfine

@@ -71,6 +71,14 @@ stop_sleeper() {
 	[[ $(stat -c %u:%g "$dir/file") == 1234:5678 ]]
 }
 
+@test "part-2: the command reopens its stdout and stderr pipes by path, though they are the caller's" {
+	# /dev/stdout is /proc/self/fd/1: open(2) checks the pipe's owner,
+	# which isolate hands to the mapped user (root made the pipes).
+	run -0 sh -c '"$@" 2>&1 | cat' sh "$(isolate_binary)" --map-uid 65534 --map-gid 65534 \
+		sh -c 'echo out >/dev/stdout && echo err >/dev/stderr'
+	[[ $(echo $output) == "out err" ]]
+}
+
 @test "part-2: root inside cannot read /etc/shadow" {
 	run --separate-stderr -1 isolate cat /etc/shadow
 	[[ -z $output ]]

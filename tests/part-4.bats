@@ -62,12 +62,17 @@ ip route | awk "/^default/ {print \$3}"'
 	build_probe
 	queue=/isolate-test-$$-$RANDOM
 	run -0 "$HOST_PATH" mqueue create "$queue"
-	run -0 isolate sh -c '"$1" mqueue exists "$2"; ls -A /dev/mqueue; "$1" mqueue create "$2-inside"; ls /dev/mqueue' \
+	# No check before the host's queue is gone again: a failure here
+	# must not leave it behind.
+	run isolate sh -c '"$1" mqueue exists "$2"; ls -A /dev/mqueue; "$1" mqueue create "$2-inside"; ls /dev/mqueue' \
 		sh "$PROBE" "$queue"
 	inside=$output
-	run -0 "$HOST_PATH" mqueue exists "$queue-inside"
+	inside_status=$status
+	run "$HOST_PATH" mqueue exists "$queue-inside"
 	host=$output
 	"$HOST_PATH" mqueue unlink "$queue" >/dev/null
+	[[ $host == absent ]] || "$HOST_PATH" mqueue unlink "$queue-inside"
+	[[ $inside_status -eq 0 ]]
 	[[ $(echo $inside) == "absent created ${queue#/}-inside" ]]
 	[[ $host == absent ]]
 }

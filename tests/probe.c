@@ -9,6 +9,8 @@
  *   probe openpty          open a new pty through /dev/ptmx; prints its
  *                          slave's name, then what /dev/pts holds
  *   probe ptrace PID       PTRACE_ATTACH to PID; "attached" or "refused: WHY"
+ *   probe read FILE        print FILE, NULs as spaces, with no prctl(2) or
+ *                          other call a delay injected by strace would hit
  *   probe mqueue create|exists|unlink NAME
  *                          a POSIX message queue (mq_overview(7));
  *                          prints "created", "exists", "absent", "unlinked"
@@ -82,6 +84,24 @@ static int attach(const char *pid_text)
 	return 0;
 }
 
+static int read_file(const char *path)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd == -1) {
+		printf("refused: %s\n", strerror(errno));
+		return 0;
+	}
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		for (ssize_t i = 0; i < n; i++)
+			putchar(buf[i] == '\0' ? ' ' : buf[i]);
+	putchar('\n');
+	close(fd);
+	return 0;
+}
+
 static int mqueue(const char *what, const char *name)
 {
 	mqd_t q;
@@ -114,8 +134,10 @@ int main(int argc, char **argv)
 		return open_pty();
 	if (argc == 3 && strcmp(argv[1], "ptrace") == 0)
 		return attach(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "read") == 0)
+		return read_file(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "mqueue") == 0)
 		return mqueue(argv[2], argv[3]);
-	fprintf(stderr, "usage: probe tiocsti | openpty | ptrace PID | mqueue create|exists|unlink NAME\n");
+	fprintf(stderr, "usage: probe tiocsti | openpty | ptrace PID | read FILE | mqueue create|exists|unlink NAME\n");
 	return 2;
 }

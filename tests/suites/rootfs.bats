@@ -89,3 +89,16 @@ grep -l "[i]solate-secret-value" /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/de
 		--env "$(test_mark)" "${net[@]}" --init sh -c "$init_probe" sh "$PROBE"
 	[[ $(echo $output) == "$expected" ]] || { echo "rootless: $output"; false; }
 }
+
+@test "part-$PART: with --init, the command cannot look at PID 1 before it is hidden, however slow the init" {
+	command -v strace >/dev/null || skip "needs strace, to slow the init down"
+	build_probe
+	# Delay each process's second prctl(2) by a second: in the init,
+	# PR_SET_DUMPABLE in hide_init().  The probe makes no prctl call; it
+	# must still find PID 1 hidden, as it waits for the init.
+	# (LeakSanitizer cannot run under ptrace: no leak check here.)
+	ASAN_OPTIONS=exitcode=86:detect_leaks=0 run -0 strace -f -qq -o /dev/null -e trace=prctl \
+		-e inject=prctl:delay_enter=1000000:when=2 \
+		"$(isolate_binary)" "${ROOTFS_ARGS[@]}" --init "$PROBE" read /proc/1/cmdline
+	[[ $(echo $output) == isolate-init ]] || { echo "PID 1 was: $output"; false; }
+}

@@ -180,6 +180,20 @@ hangup" "${ISOLATE[@]}" --stop-timeout 1 sh -c 'echo started; exec sleep 1000'
 	wait_until no_marked_processes
 }
 
+@test "part-$PART: a hang-up of the terminal ends a command that has no pty, and nothing is left" {
+	# stdin is not the terminal: no pty, so no end of input to notice;
+	# the kernel's SIGHUP to isolate, the session leader, is the news.
+	on_terminal "expect started
+hangup" sh -c 'exec "$@" </dev/null' sh "${ISOLATE[@]}" --stop-timeout 1 \
+		sh -c 'echo started; exec sleep 1000'
+	if ((PART >= 3)); then
+		check status 137
+	else
+		check status 129
+	fi
+	wait_until no_marked_processes
+}
+
 @test "part-$PART: in a terminal, redirected output keeps its exact bytes, and piped input too" {
 	container_path bytes
 	set_isolate
