@@ -617,7 +617,8 @@ static void cover_etc_file(const char *name, const char *content)
 	int fd;
 
 	snprintf(target, sizeof target, "/etc/%s", name);
-	if (stat(target, &st) == -1 || !S_ISREG(st.st_mode))
+	/* lstat(2): a symlink could name any file of the rootfs. */
+	if (lstat(target, &st) == -1 || !S_ISREG(st.st_mode))
 		return;	/* nothing to cover, and nothing we may create */
 	snprintf(scratch, sizeof scratch, "/dev/.etc/%s", name);
 	fd = open(scratch, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
