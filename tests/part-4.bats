@@ -77,6 +77,16 @@ ip route | awk "/^default/ {print \$3}"'
 	[[ $host == absent ]]
 }
 
+@test "part-4: a System V shared memory segment of the host's is not listed inside" {
+	id=$(ipcmk -M 4096 | awk '{print $NF}')
+	run isolate cat /proc/sysvipc/shm
+	host=$(awk -v id="$id" '$2 == id' /proc/sysvipc/shm)
+	ipcrm -m "$id"
+	[[ $status -eq 0 && -n $host ]]
+	# The header line only: no segment at all in the new namespace.
+	[[ ${#lines[@]} -eq 1 && ${lines[0]} == *shmid* ]] || { echo "$output"; false; }
+}
+
 @test "part-4: /etc/hostname and /etc/hosts name the container and its address, and the rootfs's files stay as they were" {
 	container_path ready
 	before=$(cat "$ROOTFS/etc/hostname" "$ROOTFS/etc/hosts"; find "$ROOTFS" -printf '%P %M %U:%G %s\n' | sort)
