@@ -24,7 +24,15 @@ processes_in() {
 }
 
 # Conditions for wait_until, evaluated afresh on every try.
-has_child() { pgrep -P "$1" >/dev/null; }
+# The PID namespace of isolate PID's child, once it is the container's
+# (for a moment, a subshell of isolate_in_background is its child).
+container_pid_ns() {
+	local child ns
+	child=$(pgrep -P "$1") || return 1
+	ns=$(readlink "/proc/$child/ns/pid" 2>/dev/null) || return 1
+	[[ $ns != "$(namespace_of pid)" ]] || return 1
+	echo "$ns"
+}
 has_zombie() { processes_in "$1" | grep -q '^Z '; }
 holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 
@@ -163,15 +171,14 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 		# calls wait(2); before that, sh could reap it.
 		isolate_in_background "${args[@]}" sh -c '(sleep 0.3 &); exec sleep 1000' &
 		pid=$!
-		wait_until has_child "$pid"
-		ns=$(namespace_of pid "$(pgrep -P "$pid")")
+		wait_until container_pid_ns "$pid" >/dev/null
+		ns=$(container_pid_ns "$pid")
 		if [[ $init == no ]]; then
 			# PID 1 is sleep, which never calls wait(2).
 			wait_until has_zombie "$ns"
 		else
-			# Our init (isolate's own code, so its name) and sleep.
-			init_comm=$(cat "/proc/$(pgrep -P "$pid")/comm")
-			wait_until holds_exactly "$ns" "S $init_comm S sleep "
+			# Our init, under the name it gives itself, and sleep.
+			wait_until holds_exactly "$ns" "S isolate-init S sleep "
 		fi
 		kill -TERM "$pid"
 		[[ $init == yes ]] || kill -KILL "$pid"
