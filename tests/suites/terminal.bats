@@ -69,6 +69,12 @@ prompt='# '
 job="sh -c 'echo ready-\$((1 + 1)); exec sleep 1000'"
 
 @test "part-$PART: TIOCSTI on fds 0-2 pushes nothing into the caller's terminal, with or without a pty" {
+	# Needs dev.tty.legacy_tiocsti = 1 (Linux before 6.2 has no such
+	# setting, and allows it): where it is 0, only CAP_SYS_ADMIN may
+	# push bytes, and from part-2 on there would be nothing to prove.
+	if ((PART >= 2)) && [[ $(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null || echo 1) == 0 ]]; then
+		skip "TIOCSTI is refused to everyone here (dev.tty.legacy_tiocsti = 0)"
+	fi
 	build_probe
 	set_isolate
 	# With a pty: fds 0-2 are the command's own terminal.
