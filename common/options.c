@@ -51,36 +51,36 @@ void check_length(const char *option, const char *value, size_t max)
 			    option, value, len, max);
 }
 
-unsigned int parse_id(const char *option, const char *value)
+/*
+ * A decimal number from 0 to `max` for `option`, or a usage error naming
+ * `what` it should be.  strtoull(3) would take "-1", " 7" and "" as
+ * numbers: refuse them.
+ */
+static unsigned long long parse_number(const char *option, const char *value,
+				       unsigned long long max, const char *what)
 {
-	unsigned long long id;
+	unsigned long long number;
 	char *end;
 
-	/* strtoull(3) would take "-1", " 7" and "" as numbers: refuse them. */
 	if (!isdigit((unsigned char)value[0]))
-		usage_error("%s: '%s' is not a user or group id", option, value);
+		usage_error("%s: '%s' is not %s", option, value, what);
 	errno = 0;
-	id = strtoull(value, &end, 10);
+	number = strtoull(value, &end, 10);
 	if (*end != '\0')
-		usage_error("%s: '%s' is not a user or group id", option, value);
-	if (errno == ERANGE || id >= 4294967295ULL)
-		usage_error("%s: %s is out of range (0 to 4294967294)", option,
-			    value);
-	return (unsigned int)id;
+		usage_error("%s: '%s' is not %s", option, value, what);
+	if (errno == ERANGE || number > max)
+		usage_error("%s: %s is out of range (0 to %llu)", option, value, max);
+	return number;
+}
+
+unsigned int parse_id(const char *option, const char *value)
+{
+	/* 2^32 - 1 is the kernel's "no id". */
+	return (unsigned int)parse_number(option, value, 4294967294ULL,
+					  "a user or group id");
 }
 
 int parse_seconds(const char *option, const char *value)
 {
-	char *end;
-	long seconds;
-
-	if (!isdigit((unsigned char)value[0]))
-		usage_error("%s: '%s' is not a number of seconds", option, value);
-	errno = 0;
-	seconds = strtol(value, &end, 10);
-	if (*end != '\0')
-		usage_error("%s: '%s' is not a number of seconds", option, value);
-	if (errno == ERANGE || seconds > 86400)
-		usage_error("%s: %s is out of range (0 to 86400)", option, value);
-	return (int)seconds;
+	return (int)parse_number(option, value, 86400, "a number of seconds");
 }

@@ -240,6 +240,13 @@ signal_isolate() {
 	wait_until test ! -e "/proc/$child"
 }
 
+@test "part-$PART: a bad --stop-timeout is refused (125)" {
+	run --separate-stderr -125 isolate --stop-timeout soon true
+	[[ ${stderr_lines[0]} == "isolate: --stop-timeout: 'soon' is not a number of seconds" ]]
+	run --separate-stderr -125 isolate --stop-timeout 86401 true
+	[[ ${stderr_lines[0]} == "isolate: --stop-timeout: 86401 is out of range (0 to 86400)" ]]
+}
+
 # Start `isolate ARGS...` in the background, its stderr in a file, and
 # wait until the command in it runs sleep: sets $pid to isolate's.
 start_stoppable() {

@@ -174,15 +174,20 @@ wait" "${ISOLATE[@]}" sh -c 'echo "size $(stty size)"; read line; echo "size $(s
 	check modes same
 }
 
-@test "part-$PART: a hang-up of the terminal ends the command, and nothing is left" {
-	on_terminal "expect started
-hangup" "${ISOLATE[@]}" --stop-timeout 1 sh -c 'echo started; exec sleep 1000'
+# The command's status after a hang-up: from part-3 on it is PID 1, which
+# ignores SIGHUP, and is killed at the end of the stop timeout.
+hung_up_status() {
 	if ((PART >= 3)); then
-		# PID 1 ignores SIGHUP: killed at the end of the stop timeout
 		check status 137
 	else
 		check status 129
 	fi
+}
+
+@test "part-$PART: a hang-up of the terminal ends the command, and nothing is left" {
+	on_terminal "expect started
+hangup" "${ISOLATE[@]}" --stop-timeout 1 sh -c 'echo started; exec sleep 1000'
+	hung_up_status
 	wait_until no_marked_processes
 }
 
@@ -192,11 +197,7 @@ hangup" "${ISOLATE[@]}" --stop-timeout 1 sh -c 'echo started; exec sleep 1000'
 	on_terminal "expect started
 hangup" sh -c 'exec "$@" </dev/null' sh "${ISOLATE[@]}" --stop-timeout 1 \
 		sh -c 'echo started; exec sleep 1000'
-	if ((PART >= 3)); then
-		check status 137
-	else
-		check status 129
-	fi
+	hung_up_status
 	wait_until no_marked_processes
 }
 
