@@ -21,7 +21,7 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 export CC CFLAGS
 
 .PHONY: all $(PARTS) sanitized demo test test-sanitized clean diff deps-test
-.PHONY: deps-rootfs stress valgrind lint bench lab
+.PHONY: deps-rootfs stress valgrind lint bench lab test-tools flake mutate
 .PHONY: $(PARTS:part-%=test-part-%)
 
 all: $(PARTS)
@@ -51,17 +51,28 @@ rootfs: common/mkrootfs.sh
 deps-test:
 	@tests/deps.sh test
 
+# The suite's own tools: a terminal emulator, and a static probe that
+# the tests copy into the container (busybox has no TIOCSTI, ptys...).
+TEST_TOOLS := tests/ptyrun tests/probe
+test-tools: $(TEST_TOOLS)
+
+tests/ptyrun: tests/ptyrun.c
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+tests/probe: tests/probe.c
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
 # The suite runs twice: once on the normal build, once under ASan+UBSan.
 test: deps-test
-	$(MAKE) all sanitized rootfs
+	$(MAKE) all sanitized rootfs test-tools
 	tests/run --jobs $(JOBS) -- normal sanitized
 
 test-sanitized: deps-test
-	$(MAKE) sanitized rootfs
+	$(MAKE) sanitized rootfs test-tools
 	tests/run --jobs $(JOBS) -- sanitized
 
 $(PARTS:part-%=test-part-%): test-part-%: deps-test
-	$(MAKE) part-$* rootfs
+	$(MAKE) part-$* rootfs test-tools
 	tests/run --jobs $(JOBS) --part $* -- normal
 
 stress: all rootfs
@@ -93,3 +104,4 @@ diff:
 
 clean:
 	for p in $(PARTS); do $(MAKE) -C $$p clean || exit; done
+	rm -f $(TEST_TOOLS)

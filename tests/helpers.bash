@@ -4,10 +4,15 @@
 #   in the build under test (ISOLATE_VARIANT: normal or sanitized).
 # - require_root / require_userns: skip, saying why, where the machine
 #   cannot run a test.
-# - setup/teardown snapshot the host (host name, mounts, links) and
-#   compare, and check that every process the test started has ended:
-#   each test also proves that nothing leaked.
+# - setup/teardown check that the test's own runs left nothing behind:
+#   no process carrying its mark, no host end of an isolate it started,
+#   no mount under a path its runs could reach, no change to the rootfs.
+#   Only what this test could have made is looked at, so that whatever
+#   else the machine does meanwhile (another suite, a mount under /tmp)
+#   never fails it.
 # - wait_until CMD...: poll instead of sleeping a fixed time.
+# - The test's own output (echo) is shown only when it fails: tests print
+#   the values they compare, so a failure shows observed and expected.
 
 # shellcheck disable=SC2034,SC2154 # the suites use what is set here; bats run sets $lines
 bats_require_minimum_version 1.5.0
@@ -24,19 +29,33 @@ ROOTFS_ARGS=()
 export ASAN_OPTIONS=exitcode=86:detect_leaks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86
 
+# The build under test, and the mark every process the test starts
+# carries in its environment, so that teardown can find any that
+# outlived the test, even when tests run in parallel.  Plain variables:
+# a test runs isolate hundreds of times, and each $(...) is a fork.
+case $ISOLATE_VARIANT in
+normal) ISOLATE_REAL=$REPO/part-${PART:-0}/isolate ;;
+sanitized) ISOLATE_REAL=$REPO/part-${PART:-0}/isolate-sanitized ;;
+*) echo "unknown ISOLATE_VARIANT $ISOLATE_VARIANT" >&2; exit 1 ;;
+esac
+TEST_MARK=ISOLATE_TEST_MARK=${BATS_TEST_TMPDIR##*/}-$$
+
+# isolate_binary: the path to run the stage under test by.  It is a
+# two-line script that notes its pid, then execs the real binary (so the
+# pid is isolate's): the host ends a test's runs could leave are named
+# iso<pid>, and teardown looks for exactly those.
 isolate_binary() {
-	case $ISOLATE_VARIANT in
-	normal) echo "$REPO/part-$PART/isolate" ;;
-	sanitized) echo "$REPO/part-$PART/isolate-sanitized" ;;
-	*) echo "unknown ISOLATE_VARIANT $ISOLATE_VARIANT" >&2; return 1 ;;
-	esac
+	local wrapper=$BATS_TEST_TMPDIR/isolate
+	if [[ ! -x $wrapper ]]; then
+		printf '#!/bin/sh\necho $$ >>"%s" 2>/dev/null\nexec "%s" "$@"\n' \
+			"$BATS_TEST_TMPDIR/isolate.pids" "$ISOLATE_REAL" >"$wrapper"
+		chmod 755 "$wrapper"
+	fi
+	echo "$wrapper"
 }
 
-# Every process started through isolate() carries this mark in its
-# environment, so teardown can find any that outlived the test, even
-# when the test ran in parallel with others.
 test_mark() {
-	echo "ISOLATE_TEST_MARK=${BATS_TEST_TMPDIR##*/}-$$"
+	echo "$TEST_MARK"
 }
 
 # From part-3 on, the command runs in a root filesystem: $REPO/rootfs, or
@@ -46,13 +65,13 @@ test_mark() {
 rootfs_args() {
 	ROOTFS_ARGS=()
 	if ((PART >= 3)); then
-		ROOTFS_ARGS=(--rootfs "${ROOTFS:-$REPO/rootfs}" --env "$(test_mark)")
+		ROOTFS_ARGS=(--rootfs "${ROOTFS:-$REPO/rootfs}" --env "$TEST_MARK")
 	fi
 }
 
 isolate() {
 	rootfs_args
-	env "$(test_mark)" "$(isolate_binary)" "${ROOTFS_ARGS[@]}" "$@"
+	env "$TEST_MARK" "$(isolate_binary)" "${ROOTFS_ARGS[@]}" "$@"
 }
 
 # container_path NAME: a file the test prepares for the command.  Sets
@@ -82,24 +101,24 @@ container_path() {
 # background jobs (SIGINT, SIGQUIT) back to their defaults.
 isolate_in_background() {
 	rootfs_args
-	exec env --default-signal "$(test_mark)" "$(isolate_binary)" \
+	exec env --default-signal "$TEST_MARK" "$(isolate_binary)" \
 		"${ROOTFS_ARGS[@]}" "$@"
 }
 
-# tests/probe.c, built static where the command finds it: sets PROBE to
-# its path inside (busybox has no tool for TIOCSTI, ptys or queues).
+# tests/probe.c, built static by `make test-tools`, copied where the
+# command finds it: sets PROBE to its path inside (busybox has no tool
+# for TIOCSTI, ptys or queues).
 build_probe() {
+	[[ -x $REPO/tests/probe ]] || skip "tests/probe is not built: run make test-tools"
 	container_path probe
-	cc -static -O2 -o "$HOST_PATH" "$REPO/tests/probe.c" ||
-		skip "cannot build a static program (libc6-dev)"
+	cp "$REPO/tests/probe" "$HOST_PATH"
 	PROBE=$INSIDE_PATH
 }
 
 # tests/ptyrun.c, the suite's terminal: sets PTYRUN to its path.
 build_ptyrun() {
-	PTYRUN=$BATS_TEST_TMPDIR/ptyrun
-	cc -O2 -o "$PTYRUN" "$REPO/tests/ptyrun.c" ||
-		skip "cannot build tests/ptyrun.c"
+	PTYRUN=$REPO/tests/ptyrun
+	[[ -x $PTYRUN ]] || skip "tests/ptyrun is not built: run make test-tools"
 }
 
 require_root() {
@@ -129,30 +148,75 @@ wait_until() {
 # The pids of live processes that carry this test's mark.
 marked_pids() {
 	# grep -z reads the NUL-separated environ; zombies have an empty one.
-	grep -lzxF "$(test_mark)" /proc/[0-9]*/environ 2>/dev/null |
-		cut -d/ -f3
-}
-
-# The pid of the child of ISOLATE_PID once it runs a program named COMM.
-child_running() {
-	local isolate_pid=$1 comm=$2 child
-	child=$(pgrep -P "$isolate_pid") || return 1
-	[[ $(cat "/proc/$child/comm" 2>/dev/null) == "$comm" ]] || return 1
-	echo "$child"
+	local environ
+	for environ in $(grep -lzxF "$TEST_MARK" /proc/[0-9]*/environ 2>/dev/null); do
+		environ=${environ#/proc/}
+		echo "${environ%/environ}"
+	done
 }
 
 # The pid of a descendant of PID (child, grandchild...) named COMM.
-descendant() {
-	local child
-	for child in $(pgrep -P "$1"); do
-		if [[ $(cat "/proc/$child/comm" 2>/dev/null) == "$2" ]]; then
-			echo "$child"
-			return 0
-		fi
-		descendant "$child" "$2" && return 0
+# Polled often, so it forks nothing but its own subshell: it reads each
+# /proc/*/stat once (the field after "(comm) STATE" is the parent's pid)
+# and walks down from PID.  The subshell drops bats' DEBUG trap, which
+# otherwise runs before every command of a loop like this one.
+descendant() (
+	trap - DEBUG
+	local dir stat ppid pid child name
+	local -A children=()
+	for dir in /proc/[0-9]*; do
+		read -r stat 2>/dev/null <"$dir/stat" || continue
+		stat=${stat##*) }
+		stat=${stat#* }
+		ppid=${stat%% *}
+		children[$ppid]+=" ${dir#/proc/}"
 	done
-	return 1
+	local queue=("$1")
+	while ((${#queue[@]})); do
+		pid=${queue[0]}
+		queue=("${queue[@]:1}")
+		for child in ${children[$pid]:-}; do
+			name=
+			read -r name 2>/dev/null <"/proc/$child/comm"
+			if [[ $name == "$2" ]]; then
+				echo "$child"
+				exit 0
+			fi
+			queue+=("$child")
+		done
+	done
+	exit 1
+)
+
+# The pid of the child of ISOLATE_PID once it runs a program named COMM.
+child_running() {
+	local child
+	child=$(descendant "$1" "$2") || return 1
+	[[ $(ppid_of "$child") == "$1" ]] || return 1
+	echo "$child"
 }
+
+# The parent's pid of PID, as its /proc/PID/stat says.
+ppid_of() {
+	local stat
+	read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+	stat=${stat##*) }
+	stat=${stat#* }
+	echo "${stat%% *}"
+}
+
+# The children of PID.
+children_of() (
+	trap - DEBUG
+	local dir stat
+	for dir in /proc/[0-9]*; do
+		read -r stat 2>/dev/null <"$dir/stat" || continue
+		stat=${stat##*) }
+		stat=${stat#* }
+		[[ ${stat%% *} == "$1" ]] && echo "${dir#/proc/}"
+	done
+	exit 0
+)
 
 # A directory every user may write to (mode 1777, outside the bats
 # directories, which only root can enter), removed in teardown.
@@ -169,14 +233,14 @@ world_writable_dir() {
 binary_for_nobody() {
 	local dir
 	dir=$(world_writable_dir)
-	cp "$(isolate_binary)" "$dir/isolate"
+	cp "$ISOLATE_REAL" "$dir/isolate"
 	chmod 755 "$dir/isolate"
 	echo "$dir/isolate"
 }
 
 # Run ARGS as uid and gid 65534 with no groups, marked like isolate().
 as_nobody() {
-	env "$(test_mark)" "${NOBODY[@]}" "$@"
+	env "$TEST_MARK" "${NOBODY[@]}" "$@"
 }
 
 # Wait for the background job PID and set $status to its exit status
@@ -186,17 +250,32 @@ wait_status() {
 	wait "$1" || status=$?
 }
 
-# Host ends (iso<pid>) whose isolate process is gone: leaked links.  The
-# kernel deletes a pair asynchronously, so callers poll.
+# Host ends (iso<pid>) of the isolates this test started, still there
+# although their isolate is gone: leaked links.  The kernel deletes a
+# pair asynchronously, so callers poll.  /sys/class/net lists the links
+# of the test's network namespace, the host's, without a fork.
 orphan_host_ends() {
-	local link
-	for link in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^iso[0-9]+$'); do
-		[[ $(cat "/proc/${link#iso}/comm" 2>/dev/null) == isolate* ]] || echo "$link"
-	done
+	local pid comm
+	[[ -e $BATS_TEST_TMPDIR/isolate.pids ]] || return 0
+	while read -r pid; do
+		[[ -e /sys/class/net/iso$pid ]] || continue
+		comm=
+		read -r comm 2>/dev/null <"/proc/$pid/comm"
+		[[ $comm == isolate* ]] || echo "iso$pid"
+	done <"$BATS_TEST_TMPDIR/isolate.pids"
 }
 
 no_orphan_host_ends() {
 	[[ -z $(orphan_host_ends) ]]
+}
+
+# PID has ended: it is gone, or a zombie (dead; its new parent, often
+# the machine's PID 1, may take its time to reap it).
+process_gone() {
+	local stat
+	read -r stat 2>/dev/null <"/proc/$1/stat" || return 0
+	stat=${stat##*) }
+	[[ ${stat:0:1} == Z ]]
 }
 
 no_marked_processes() {
@@ -251,24 +330,56 @@ require_rootfs() {
 	[[ -x $REPO/rootfs/bin/busybox ]] || skip "no rootfs: run make rootfs"
 }
 
-# The host as it is before the test; teardown compares.
+# What of the host the test's runs could change; teardown compares.
 snapshot_host() {
 	host_snapshot >"$BATS_TEST_TMPDIR/host.before"
 }
 
-host_snapshot() {
-	echo "hostname: $(cat /proc/sys/kernel/hostname)"
-	echo "mounts:"
-	awk '{print $5, $9, $10}' /proc/self/mountinfo | sort
-	# The project's own links (iso*) come and go with other tests and
-	# tests/bench-veth.sh; orphan_host_ends checks the containers' ones.
-	echo "links:"
-	ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 |
-		grep -v '^iso' | sort
-	if [[ -d $REPO/rootfs ]]; then
-		echo "rootfs:"
-		find "$REPO/rootfs" -printf '%P %M %U:%G %s\n' | sort
+# The mounts a test's runs could make, were isolate to leak one: under
+# the checkout (its rootfs), under the test's own directories, and on
+# the host's own /proc, /dev, /sys, /tmp and /etc files, where a stage
+# that forgot its own mount namespace would mount.  Mounts anywhere else
+# are other programs' business.
+watched_mounts() {
+	local own watched=$REPO/
+	if [[ -e $BATS_TEST_TMPDIR/remove-after ]]; then
+		while read -r own; do
+			watched+=$'\n'$own/
+		done <"$BATS_TEST_TMPDIR/remove-after"
 	fi
+	watched+=$'\n'$BATS_TEST_TMPDIR/
+	# mountinfo writes a space in a path as \040.
+	WATCHED=${watched// /\\040} awk '
+		BEGIN {
+			n = split(ENVIRON["WATCHED"], prefix, "\n")
+			split("/ /proc /sys /dev /dev/pts /dev/shm /dev/mqueue /tmp /run /etc/hostname /etc/hosts /etc/resolv.conf", list, " ")
+			for (i in list)
+				exact[list[i]] = 1
+		}
+		{
+			watched = ($5 in exact)
+			for (i = 1; i <= n && !watched; i++)
+				watched = (index($5 "/", prefix[i]) == 1)
+			if (watched)
+				print $5, $9, $10
+		}' /proc/self/mountinfo
+}
+
+host_snapshot() {
+	local name
+	read -r name </proc/sys/kernel/hostname
+	echo "hostname: $name"
+	echo "mounts:"
+	watched_mounts
+}
+
+# What changed in the shared rootfs since the test began: tests never
+# write to it (container_path copies it), nor may isolate.  A file's
+# ctime moves when it is written, chmod'ed or chown'ed, a directory's
+# when an entry is added, removed or renamed.
+rootfs_changes() {
+	((${PART:-0} >= 3)) && [[ -d $REPO/rootfs ]] || return 0
+	find "$REPO/rootfs" -cnewer "$BATS_TEST_TMPDIR/host.before" -printf 'rootfs changed: %P\n'
 }
 
 setup() {
@@ -278,10 +389,7 @@ setup() {
 teardown() {
 	# A test skipped in setup never took its snapshot, nor started anything.
 	[[ -e $BATS_TEST_TMPDIR/host.before ]] || return 0
-	if [[ -e $BATS_TEST_TMPDIR/remove-after ]]; then
-		xargs rm -rf <"$BATS_TEST_TMPDIR/remove-after"
-	fi
-	if ! WAIT_SECONDS=10 wait_until no_marked_processes; then
+	if ! WAIT_SECONDS=${TEARDOWN_WAIT:-10} wait_until no_marked_processes; then
 		echo "processes started by this test are still running:" >&2
 		for pid in $(marked_pids); do
 			echo "  $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" >&2
@@ -291,13 +399,19 @@ teardown() {
 	fi
 	# The kernel tears network namespaces down in a background worker,
 	# which falls behind when many die at once: allow it time.
-	if ! WAIT_SECONDS=30 wait_until no_orphan_host_ends; then
+	if ! WAIT_SECONDS=${TEARDOWN_WAIT:-30} wait_until no_orphan_host_ends; then
 		echo "host ends left behind: $(orphan_host_ends)" >&2
 		return 1
 	fi
+	# Before removing the test's directories: a mount leaked under one
+	# must be seen, not have its files deleted through it.
 	host_snapshot >"$BATS_TEST_TMPDIR/host.after"
+	rootfs_changes >>"$BATS_TEST_TMPDIR/host.after"
 	if ! diff -u "$BATS_TEST_TMPDIR/host.before" "$BATS_TEST_TMPDIR/host.after" >&2; then
 		echo "the host changed during the test (above)" >&2
 		return 1
+	fi
+	if [[ -e $BATS_TEST_TMPDIR/remove-after ]]; then
+		xargs rm -rf <"$BATS_TEST_TMPDIR/remove-after"
 	fi
 }

@@ -58,7 +58,7 @@ setup() {
 }
 
 @test "part-1: without root, cloning the UTS namespace fails with 125 and a hint" {
-	run --separate-stderr -125 "${NOBODY[@]}" "$(isolate_binary)" true
+	run --separate-stderr -125 "${NOBODY[@]}" "$ISOLATE_REAL" true
 	[[ ${stderr_lines[0]} == "isolate: clone with CLONE_NEWUTS: Operation not permitted" ]]
 	[[ ${stderr_lines[1]} == "isolate: hint: a new UTS namespace needs CAP_SYS_ADMIN: run part-1 as root" ]]
 }

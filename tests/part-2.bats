@@ -50,7 +50,7 @@ stop_sleeper() {
 
 @test "part-2: a root caller's supplementary groups do not follow the command" {
 	isolate_in_background_with_groups() {
-		exec env --default-signal "$(test_mark)" setpriv --groups 0,27 \
+		exec env --default-signal "$TEST_MARK" setpriv --groups 0,27 \
 			"$(isolate_binary)" --map-uid 1234 --map-gid 5678 sleep 1000
 	}
 	isolate_in_background_with_groups &

@@ -13,27 +13,36 @@ setup() {
 	snapshot_host
 }
 
-# The processes of the PID namespace NS, as seen from the host:
-# "state comm" per line, sorted.
-processes_in() {
-	local ns=$1 dir
+# The processes in the PID namespace of the host's process INIT, as seen
+# from the host: "state comm" per line, sorted.  Read with builtins (-ef
+# compares the namespaces' inodes), in a subshell without bats' DEBUG
+# trap: a fork, or a trap, per host process would take seconds.
+processes_in() (
+	trap - DEBUG
+	local init=$1 dir stat comm
 	for dir in /proc/[0-9]*; do
-		[[ $(readlink "$dir/ns/pid" 2>/dev/null) == "$ns" ]] || continue
-		echo "$(awk '{print $3}' "$dir/stat" 2>/dev/null) $(cat "$dir/comm" 2>/dev/null)"
+		[[ $dir/ns/pid -ef /proc/$init/ns/pid ]] || continue
+		read -r stat 2>/dev/null <"$dir/stat" || continue
+		read -r comm 2>/dev/null <"$dir/comm" || continue
+		stat=${stat##*) }
+		echo "${stat%% *} $comm"
 	done | sort
-}
+)
 
 # Conditions for wait_until, evaluated afresh on every try.
-# The PID namespace of isolate PID's child, once it is the container's
-# (for a moment, a subshell of isolate_in_background is its child).
-container_pid_ns() {
-	local child ns
-	child=$(pgrep -P "$1") || return 1
-	ns=$(readlink "/proc/$child/ns/pid" 2>/dev/null) || return 1
-	[[ $ns != "$(namespace_of pid)" ]] || return 1
-	echo "$ns"
+# The container's PID 1, seen from the host: the child of isolate PID,
+# once it is in a PID namespace other than ours (for a moment, a
+# subshell of isolate_in_background is isolate's child).
+container_init() {
+	local child
+	for child in $(children_of "$1"); do
+		[[ -e /proc/$child/ns/pid && ! /proc/$child/ns/pid -ef /proc/self/ns/pid ]] || continue
+		echo "$child"
+		return 0
+	done
+	return 1
 }
-has_zombie() { processes_in "$1" | grep -q '^Z '; }
+has_zombie() { [[ $(processes_in "$1") == *"Z "* ]]; }
 holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 
 @test "part-3: the command runs in new mount and PID namespaces" {
@@ -94,7 +103,7 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 
 @test "part-3: with a shared / (in a throwaway mount namespace), nothing propagates back" {
 	# unshare -m: never make the host's own / shared.
-	run -0 env "$(test_mark)" unshare -m --propagation unchanged sh -c '
+	run -0 env "$TEST_MARK" unshare -m --propagation unchanged sh -c '
 		mount --make-rshared / || exit 90
 		findmnt -no PROPAGATION / >&2
 		before=$(cat /proc/self/mountinfo)
@@ -129,7 +138,7 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 	wait_until descendant "$pid" sleep >/dev/null
 	kill -TERM "$pid"
 	# Long before the stop timeout: the sleep, PID 2, died of it.
-	wait_until test ! -e "/proc/$pid"
+	wait_until process_gone "$pid"
 	wait_status "$pid"
 	[[ $status -eq 143 ]]
 }
@@ -164,24 +173,27 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 }
 
 @test "part-3: without --init an orphan stays a zombie; with --init it is reaped" {
-	for init in no yes; do
+	for with_init in no yes; do
 		args=()
-		[[ $init == yes ]] && args=(--init)
-		# The orphan ends after PID 1 has exec'd sleep, which never
-		# calls wait(2); before that, sh could reap it.
-		isolate_in_background "${args[@]}" sh -c '(sleep 0.3 &); exec sleep 1000' &
+		[[ $with_init == yes ]] && args=(--init)
+		# The orphan ends once the shell that started it has exec'd
+		# sleep, which never calls wait(2); before that, sh could reap it.
+		isolate_in_background "${args[@]}" sh -c 'p=$$
+			(while [ "$(cat /proc/$p/comm)" != sleep ]; do sleep 0.01; done &)
+			exec sleep 1000' &
 		pid=$!
-		wait_until container_pid_ns "$pid" >/dev/null
-		ns=$(container_pid_ns "$pid")
-		if [[ $init == no ]]; then
+		wait_until container_init "$pid" >/dev/null
+		init=$(container_init "$pid")
+		if [[ $with_init == no ]]; then
 			# PID 1 is sleep, which never calls wait(2).
-			wait_until has_zombie "$ns"
+			wait_until has_zombie "$init"
 		else
 			# Our init, under the name it gives itself, and sleep.
-			wait_until holds_exactly "$ns" "S isolate-init S sleep "
+			wait_until holds_exactly "$init" "S isolate-init S sleep " ||
+				{ echo "saw: $(processes_in "$init" | tr '\n' ' ')"; false; }
 		fi
 		kill -TERM "$pid"
-		[[ $init == yes ]] || kill -KILL "$pid"
+		[[ $with_init == yes ]] || kill -KILL "$pid"
 		wait "$pid" || true
 	done
 }
@@ -222,7 +234,7 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 
 @test "part-3: the default rootfs is the checkout's, wherever isolate runs from" {
 	cd /
-	run -0 env "$(test_mark)" "$(isolate_binary)" cat /etc/hostname
+	run -0 env "$TEST_MARK" "$(isolate_binary)" cat /etc/hostname
 	[[ $output == isolate ]]
 }
 
@@ -231,7 +243,7 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 	copy=$(world_writable_dir)
 	cp -r "$REPO/common" "$REPO/part-3" "$copy/"
 	make -s -C "$copy/part-3" clean all >/dev/null
-	run --separate-stderr -125 env "$(test_mark)" "$copy/part-3/isolate" true
+	run --separate-stderr -125 env "$TEST_MARK" "$copy/part-3/isolate" true
 	[[ ${stderr_lines[0]} == "isolate: rootfs $copy/rootfs: No such file or directory" ]]
 	[[ ${stderr_lines[1]} == "isolate: hint: build the default one with: make -C $copy rootfs" ]]
 }

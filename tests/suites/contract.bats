@@ -155,7 +155,7 @@ signal_isolate() {
 	wait_until test -e "$HOST_PATH"
 	kill -s "$signal" "$pid"
 	# Bounded: if the signal is lost, fail instead of hanging.
-	wait_until test ! -e "/proc/$pid/comm" || kill -KILL "$pid"
+	wait_until process_gone "$pid" || kill -KILL "$pid"
 	wait "$pid"
 }
 
@@ -209,7 +209,7 @@ signal_isolate() {
 	# it, and the child would take them for the go-ahead, too early.
 	container_path fds
 	closed() { ("$@" <&- 2>&-); }
-	run -0 closed env "$(test_mark)" "$(isolate_binary)" "${ROOTFS_ARGS[@]}" -v \
+	run -0 closed env "$TEST_MARK" "$(isolate_binary)" "${ROOTFS_ARGS[@]}" -v \
 		sh -c 'ls /proc/self/fd >"$1"' sh "$INSIDE_PATH"
 	# ls gets its directory on the lowest free fd, 0; its stdout is 1.
 	[[ $(echo $(cat "$HOST_PATH")) == "0 1" ]]
@@ -226,7 +226,7 @@ signal_isolate() {
 	# resets it.  timeout turns a hang into a failure.
 	rootfs_args
 	run -7 timeout -s KILL 20 perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV' \
-		env "$(test_mark)" "$(isolate_binary)" "${ROOTFS_ARGS[@]}" sh -c 'exit 7'
+		env "$TEST_MARK" "$(isolate_binary)" "${ROOTFS_ARGS[@]}" sh -c 'exit 7'
 }
 
 @test "part-$PART: the command dies when isolate is killed with SIGKILL" {
@@ -237,7 +237,7 @@ signal_isolate() {
 	[[ -d /proc/$child ]]
 	kill -KILL "$isolate_pid"
 	# PR_SET_PDEATHSIG kills it; whoever inherits it reaps it.
-	wait_until test ! -e "/proc/$child"
+	wait_until process_gone "$child"
 }
 
 @test "part-$PART: a bad --stop-timeout is refused (125)" {
@@ -276,9 +276,9 @@ start_stoppable() {
 		start_stoppable --stop-timeout 1000 sh -c 'trap "" TERM INT; exec sleep 1000'
 		kill -TERM "$pid"
 		# The stop timeout runs: the command is still there.
-		! WAIT_SECONDS=1 wait_until test ! -e "/proc/$pid" 2>/dev/null
+		! WAIT_SECONDS=1 wait_until process_gone "$pid" 2>/dev/null
 		kill -s "$second" "$pid"
-		wait_until test ! -e "/proc/$pid"
+		wait_until process_gone "$pid"
 		wait_status "$pid"
 		[[ $status -eq 137 ]]
 		grep -qx "isolate: stop the command: a second SIG$second; sent SIGKILL" "$BATS_TEST_TMPDIR/stderr"
@@ -289,7 +289,7 @@ start_stoppable() {
 	# sh starts isolate, then is killed: isolate gets SIGHUP (its
 	# PR_SET_PDEATHSIG), passes it on, and SIGKILLs after the timeout.
 	rootfs_args
-	env "$(test_mark)" sh -c '"$@" & echo $! >"$0"; wait' "$BATS_TEST_TMPDIR/isolate.pid" \
+	env "$TEST_MARK" sh -c '"$@" & echo $! >"$0"; wait' "$BATS_TEST_TMPDIR/isolate.pid" \
 		"$(isolate_binary)" "${ROOTFS_ARGS[@]}" --stop-timeout 1 sleep 1000 &
 	local parent=$!
 	wait_until test -s "$BATS_TEST_TMPDIR/isolate.pid"
@@ -297,7 +297,7 @@ start_stoppable() {
 	wait_until descendant "$pid" sleep >/dev/null
 	kill -KILL "$parent"
 	wait "$parent" || true
-	wait_until test ! -e "/proc/$pid"
+	wait_until process_gone "$pid"
 	wait_until no_marked_processes
 }
 

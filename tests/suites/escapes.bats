@@ -65,7 +65,7 @@ runs() { [[ $(cat "/proc/$1/comm" 2>/dev/null) == "$2" ]]; }
 
 @test "part-$PART: signal a host process" {
 	# A host process of uid 65534, the uid that root inside maps to.
-	(exec env "$(test_mark)" "${NOBODY[@]}" sleep 1000) &
+	(exec env "$TEST_MARK" "${NOBODY[@]}" sleep 1000) &
 	local host_pid=$!
 	# Until setpriv has made it uid 65534 and exec'd sleep, it is root's.
 	wait_until runs "$host_pid" sleep

@@ -79,14 +79,14 @@ grep -l "[i]solate-secret-value" /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/de
 	expected="refused: Operation not permitted isolate-init isolate-init"
 	# As root, with root inside mapped to host root (the most it can be).
 	run -0 env SECRET=isolate-secret-value "$(isolate_binary)" --rootfs "$ROOTFS" \
-		--env "$(test_mark)" --init --map-uid 0 --map-gid 0 sh -c "$init_probe" sh "$PROBE"
+		--env "$TEST_MARK" --init --map-uid 0 --map-gid 0 sh -c "$init_probe" sh "$PROBE"
 	[[ $(echo $output) == "$expected" ]] || { echo "as root: $output"; false; }
 	require_unprivileged_userns
 	bin=$(binary_for_nobody)
 	net=()
 	((PART >= 4)) && net=(--net none)	# a veth needs root
 	run -0 as_nobody env SECRET=isolate-secret-value "$bin" --rootfs "$ROOTFS" \
-		--env "$(test_mark)" "${net[@]}" --init sh -c "$init_probe" sh "$PROBE"
+		--env "$TEST_MARK" "${net[@]}" --init sh -c "$init_probe" sh "$PROBE"
 	[[ $(echo $output) == "$expected" ]] || { echo "rootless: $output"; false; }
 }
 

@@ -40,7 +40,7 @@ on_terminal() {
 	local steps=$1
 	shift
 	printf '%s\n' "$steps" >"$BATS_TEST_TMPDIR/steps"
-	run env "$(test_mark)" "$PTYRUN" -o "$BATS_TEST_TMPDIR/screen" \
+	run env "$TEST_MARK" "$PTYRUN" -o "$BATS_TEST_TMPDIR/screen" \
 		"$BATS_TEST_TMPDIR/steps" -- "$@"
 	((status == 0)) || { show_terminal; return 1; }
 }

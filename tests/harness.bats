@@ -1,0 +1,105 @@
+#!/usr/bin/env bats
+# The suite's own checks: each test's teardown must catch what the test's
+# runs leave behind (a process, a host end, a mount, a change to the
+# rootfs), and only that: what the rest of the machine does meanwhile
+# must not fail it.  Each check runs the real teardown (tests/helpers.bash)
+# in a throwaway mount and network namespace, so nothing here touches
+# the host's own.
+
+load helpers
+
+setup() {
+	require_root "the checks make mounts and links in namespaces of their own"
+}
+teardown() { :; }
+
+# as_a_test SCRIPT: run SCRIPT in a fresh bash that has loaded
+# helpers.bash as a part-3 test does, with its own test directory, in new
+# mount and network namespaces (/sys remounted: /sys/class/net shows the
+# new one's links).  SCRIPT starts the way a test does, with setup.
+as_a_test() {
+	local dir
+	dir=$(mktemp -d "$BATS_TEST_TMPDIR/test.XXXXXX")
+	run unshare -m -n --propagation private bash -c '
+		mount -t sysfs sysfs /sys || exit 90
+		bats_require_minimum_version() { :; }
+		skip() { echo "skip: $*"; exit 91; }
+		BATS_TEST_DIRNAME=$1 BATS_TEST_TMPDIR=$2 PART=3 TEARDOWN_WAIT=1
+		source "$1/helpers.bash"
+		REPO=${FAKE_REPO:-$REPO}
+		setup
+		eval "$3"' bash "$REPO/tests" "$dir" "$1"
+}
+
+@test "harness: a test that leaves nothing passes its teardown" {
+	as_a_test 'teardown'
+	[[ $status -eq 0 ]] || { echo "$output"; false; }
+}
+
+@test "harness: a process the test started, still running, fails the teardown and is killed" {
+	as_a_test '(exec env "$TEST_MARK" sleep 1000 >/dev/null 2>&1 &)
+		wait_until test -n "$(marked_pids)"
+		pid=$(marked_pids)
+		teardown && exit 1
+		WAIT_SECONDS=5 wait_until process_gone "$pid" || exit 2'
+	[[ $status -eq 0 ]] || { echo "exit $status: $output"; false; }
+	[[ $output == *"processes started by this test are still running:"*sleep* ]]
+}
+
+@test "harness: a host end left by an isolate the test started fails the teardown" {
+	# A pid that is no longer isolate's: one of a process that has ended.
+	as_a_test 'pid=$(sh -c "echo \$\$")
+		echo "$pid" >>"$BATS_TEST_TMPDIR/isolate.pids"
+		ip link add "iso$pid" type veth peer name "peer$pid" || exit 90
+		teardown && exit 1
+		exit 0'
+	[[ $status -eq 0 ]] || { echo "exit $status: $output"; false; }
+	[[ $output == *"host ends left behind: iso"* ]]
+}
+
+@test "harness: a host end of someone else's isolate does not fail the teardown" {
+	as_a_test 'ip link add iso1 type veth peer name peer1 || exit 90
+		teardown'
+	[[ $status -eq 0 ]] || { echo "exit $status: $output"; false; }
+}
+
+@test "harness: a mount left under the test's copy of the rootfs fails the teardown" {
+	as_a_test 'container_path marker
+		mount -t tmpfs leaked "$ROOTFS/tmp" || exit 90
+		teardown && exit 1
+		umount "$ROOTFS/tmp"
+		rm -rf "$ROOTFS"'
+	[[ $status -eq 0 ]] || { echo "exit $status: $output"; false; }
+	[[ $output == *"+$ROOTFS/tmp"*"the host changed during the test"* ]] ||
+		[[ $output == *"/tmp leaked"*"the host changed during the test"* ]]
+}
+
+@test "harness: a mount left under the shared rootfs fails the teardown" {
+	require_rootfs
+	as_a_test 'mount -t tmpfs leaked "$REPO/rootfs/tmp" || exit 90
+		teardown && exit 1
+		exit 0'
+	[[ $status -eq 0 ]] || { echo "exit $status: $output"; false; }
+	[[ $output == *"rootfs/tmp"*"the host changed during the test"* ]]
+}
+
+@test "harness: a mount someone else makes elsewhere does not fail the teardown" {
+	as_a_test 'dir=$(mktemp -d /tmp/elsewhere.XXXXXX)
+		mount -t tmpfs elsewhere "$dir" || exit 90
+		teardown; status=$?
+		umount "$dir"; rmdir "$dir"
+		exit $status'
+	[[ $status -eq 0 ]] || { echo "exit $status: $output"; false; }
+}
+
+@test "harness: a file written to the shared rootfs fails the teardown" {
+	# A copy stands in for the checkout, so the real rootfs stays as is.
+	FAKE_REPO=$BATS_TEST_TMPDIR/repo
+	mkdir -p "$FAKE_REPO/rootfs/etc"
+	export FAKE_REPO
+	as_a_test 'sleep 0.01; echo leaked >"$REPO/rootfs/etc/leaked"
+		teardown && exit 1
+		exit 0'
+	[[ $status -eq 0 ]] || { echo "exit $status: $output"; false; }
+	[[ $output == *"rootfs changed: etc"* ]]
+}
