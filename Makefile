@@ -51,9 +51,11 @@ rootfs: common/mkrootfs.sh
 deps-test:
 	@tests/deps.sh test
 
-# The suite's own tools: a terminal emulator, and a static probe that
-# the tests copy into the container (busybox has no TIOCSTI, ptys...).
-TEST_TOOLS := tests/ptyrun tests/probe
+# The suite's own tools: a terminal emulator, a static probe that the
+# tests copy into the container (busybox has no TIOCSTI, ptys...), and
+# faults.so, which LD_PRELOAD puts into isolate to make a rare moment
+# happen every time (a parent dying at the worst point of the setup).
+TEST_TOOLS := tests/ptyrun tests/probe tests/faults.so
 test-tools: $(TEST_TOOLS)
 
 tests/ptyrun: tests/ptyrun.c
@@ -61,6 +63,9 @@ tests/ptyrun: tests/ptyrun.c
 
 tests/probe: tests/probe.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
+tests/faults.so: tests/faults.c
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $< -ldl
 
 # The suite runs twice: once on the normal build, once under ASan+UBSan.
 test: deps-test

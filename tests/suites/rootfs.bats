@@ -102,3 +102,44 @@ grep -l "[i]solate-secret-value" /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/de
 		"$(isolate_binary)" "${ROOTFS_ARGS[@]}" --init "$PROBE" read /proc/1/cmdline
 	[[ $(echo $output) == isolate-init ]] || { echo "PID 1 was: $output"; false; }
 }
+
+@test "part-$PART: /dev, /dev/pts, /dev/shm and /proc are nosuid and noexec: a program written to /dev cannot run" {
+	run -0 isolate sh -c '
+		printf "#!/bin/sh\necho RAN\n" >/dev/program && chmod 755 /dev/program
+		/dev/program 2>/dev/null || echo "refused $?"
+		for m in /dev /dev/pts /dev/shm /proc; do
+			awk -v m="$m" "\$5 == m { print m, \$6 }" /proc/self/mountinfo
+		done'
+	echo "saw: $output"
+	[[ ${lines[0]} == "refused 126" ]]
+	for m in /dev /dev/pts /dev/shm /proc; do
+		[[ $output == *"$m "*nosuid* && $output == *"$m "*noexec* ]] ||
+			{ echo "$m is not nosuid and noexec"; false; }
+	done
+}
+
+@test "part-$PART: with a shared / (in a throwaway mount namespace), a mount the host makes under the rootfs never reaches the container" {
+	# systemd makes / shared.  Were the container's mounts not private,
+	# the host's new mounts under the rootfs would appear inside.  The
+	# rootfs is made a mount of its own first: a slave of it would not
+	# be changed by making only / private.
+	container_path go
+	mkdir "$ROOTFS/tmp/from-host"
+	run -0 env "$TEST_MARK" unshare -m --propagation unchanged sh -c '
+		rootfs=$1; shift
+		mount --make-rshared / || exit 90
+		mount --bind "$rootfs" "$rootfs" && mount --make-shared "$rootfs" || exit 91
+		"$@" sh -c "
+			: >/tmp/ready
+			n=0; while [ ! -e /tmp/go ] && [ \$((n += 1)) -lt 1000 ]; do sleep 0.01; done
+			grep -c host-made /proc/self/mountinfo; ls /tmp/from-host" &
+		n=0; while [ ! -e "$rootfs/tmp/ready" ]; do
+			[ $((n += 1)) -lt 1000 ] || exit 93; sleep 0.01
+		done
+		mount -t tmpfs host-made "$rootfs/tmp/from-host" || exit 92
+		: >"$rootfs/tmp/from-host/host-file"
+		: >"$rootfs/tmp/go"
+		wait $!' sh "$ROOTFS" "$(isolate_binary)" "${ROOTFS_ARGS[@]}"
+	echo "inside, the count of host-made mounts and what /tmp/from-host holds: $output"
+	[[ $(echo $output) == 0 ]]
+}
