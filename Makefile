@@ -8,6 +8,8 @@
 #   make test-part-N   one stage's suite, its contract and escapes, and the docs
 #   make diff A=1 B=2  what stage B adds to stage A
 #   make stress        1000 random SIGKILLs per stage, 200 containers at once
+#   make flake RUNS=5  the whole suite RUNS times, twice at once, under stress
+#   make mutate        break each lesson line in turn: a test must fail
 #   make valgrind      each stage under memcheck: no error, no leak
 #   make lint          cppcheck on the C, shellcheck on the scripts
 #   make bench         start-up times against unshare, bwrap and crun
@@ -82,6 +84,18 @@ $(PARTS:part-%=test-part-%): test-part-%: deps-test
 
 stress: all rootfs
 	tests/stress.sh $(PARTS)
+
+# The whole suite RUNS times, twice at once, under make stress: any test
+# that ever fails on unmodified code is named.
+RUNS ?= 5
+flake: deps-test
+	$(MAKE) all sanitized rootfs test-tools
+	tests/flake.sh $(RUNS)
+
+# Each mutant in tests/mutants.txt, alone, must fail a behavioural test.
+mutate: deps-test
+	$(MAKE) rootfs test-tools
+	tests/mutate.sh $(MUTANTS)
 
 valgrind: all rootfs
 	@tests/deps.sh valgrind
