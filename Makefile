@@ -53,17 +53,21 @@ rootfs: common/mkrootfs.sh
 deps-test:
 	@tests/deps.sh test
 
-# The suite's own tools: a terminal emulator, a static probe that the
-# tests copy into the container (busybox has no TIOCSTI, ptys...), and
+# The suite's own tools: a terminal emulator, a static probe and a chroot
+# escape that the tests copy into the container (busybox has no TIOCSTI,
+# ptys...), and
 # faults.so, which LD_PRELOAD puts into isolate to make a rare moment
 # happen every time (a parent dying at the worst point of the setup).
-TEST_TOOLS := tests/ptyrun tests/probe tests/faults.so
+TEST_TOOLS := tests/ptyrun tests/probe tests/escape tests/faults.so
 test-tools: $(TEST_TOOLS)
 
 tests/ptyrun: tests/ptyrun.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 tests/probe: tests/probe.c
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
+tests/escape: tests/escape.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
 tests/faults.so: tests/faults.c

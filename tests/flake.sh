@@ -29,10 +29,12 @@ trap 'exit 130' INT TERM
 # copy NAME: the checkout's tracked files as they are now, and its rootfs.
 copy() {
 	mkdir "$work/$1"
-	git ls-files -z | xargs -0 cp --parents -P -t "$work/$1"
+	git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -P -t "$work/$1"
 	cp -a rootfs "$work/$1/rootfs"
-	make -s -C "$work/$1" all sanitized test-tools >/dev/null ||
+	make -s -C "$work/$1" all sanitized >/dev/null ||
 		{ echo "flake: cannot build the copy $1" >&2; exit 1; }
+	# A tool that does not build makes its tests skip, saying so.
+	make -s -k -C "$work/$1" test-tools >/dev/null 2>&1 || true
 }
 for name in a b stress; do copy "$name"; done
 

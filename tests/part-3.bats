@@ -219,6 +219,9 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 		rmdir "$dir/fs/$link"
 		ln -s "$dir/target" "$dir/fs/$link"
 		run --separate-stderr -125 isolate --rootfs "$dir/fs" true
+		# Refused by the rootfs check, which names the symlink, before
+		# anything is cloned: not later, by the mount, which would not.
+		[[ ${#stderr_lines[@]} -eq 1 && $stderr == "isolate: "*"$dir/fs/$link"* ]]
 		[[ $stderr == "isolate: rootfs $dir/fs/$link: a symlink, refused as a mount point" ]]
 		[[ -z $(ls -A "$dir/target") ]]
 	done
