@@ -17,6 +17,9 @@ runs=${1:-5}
 [[ -x rootfs/bin/busybox ]] || { echo "flake: no rootfs: run make rootfs" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/isolate-flake.XXXXXX)
+# Root inside a container is an unprivileged user on the host: it must be
+# able to reach the copies' rootfs.
+chmod 755 "$work"
 stress_pid=
 cleanup() {
 	[[ -n $stress_pid ]] && kill -- -"$stress_pid" 2>/dev/null

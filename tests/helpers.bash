@@ -115,10 +115,29 @@ build_probe() {
 	PROBE=$INSIDE_PATH
 }
 
+# LD_PRELOAD for tests/faults.so, which makes a rare moment happen every
+# time (see there): sets FAULTS_PRELOAD, or skips.
+faults_preload() {
+	local faults=$REPO/tests/faults.so asan
+	[[ -e $faults ]] || skip "tests/faults.so is not built: run make test-tools"
+	FAULTS_PRELOAD=$faults
+	if [[ $ISOLATE_VARIANT == sanitized ]]; then
+		# The ASan runtime must come first in the list.
+		asan=$(ldd "$ISOLATE_REAL" | awk '$1 ~ /^libasan\./ { print $3 }')
+		[[ -n $asan ]] || skip "the sanitized build links no ASan runtime to preload first"
+		FAULTS_PRELOAD=$asan:$faults
+	fi
+}
+
 # tests/ptyrun.c, the suite's terminal: sets PTYRUN to its path.
 build_ptyrun() {
 	PTYRUN=$REPO/tests/ptyrun
 	[[ -x $PTYRUN ]] || skip "tests/ptyrun is not built: run make test-tools"
+}
+
+# For a test the sanitized build adds nothing to: said once, with why.
+normal_build_only() {
+	[[ $ISOLATE_VARIANT == normal ]] || skip "on the normal build only: $1"
 }
 
 require_root() {

@@ -215,6 +215,46 @@ signal_isolate() {
 	[[ $(echo $(cat "$HOST_PATH")) == "0 1" ]]
 }
 
+@test "part-$PART: isolate's own descriptors are close-on-exec, so no program it might exec inherits them" {
+	# Started with no descriptor but 0, 1 and 2, isolate holds no other
+	# but its own while the command runs: the setup pipe, whose both ends
+	# it keeps for as long as it lives, and whatever else it opened.  The
+	# command never gets them (exec_command closes them), but any other
+	# program isolate came to exec would.
+	{
+		for fd in "/proc/$BASHPID/fd"/*; do
+			fd=${fd##*/}
+			((fd <= 2)) || exec {fd}>&-
+		done
+		isolate_in_background sleep 1000
+	} &
+	pid=$!
+	wait_until child_running "$pid" sleep >/dev/null
+	local pipes=0 leaky=0 fd target key value flags
+	for fd in "/proc/$pid/fd"/*; do
+		fd=${fd##*/}
+		((fd > 2)) || continue
+		target=$(readlink "/proc/$pid/fd/$fd")
+		while read -r key value; do
+			[[ $key == flags: ]] && flags=$value
+		done <"/proc/$pid/fdinfo/$fd"
+		# fdinfo's flags are octal: O_CLOEXEC is 02000000.
+		if ((8#$flags & 8#2000000)); then
+			echo "fd $fd: $target, flags $flags: close-on-exec"
+		else
+			echo "fd $fd: $target, flags $flags: NOT close-on-exec"
+			leaky=$((leaky + 1))
+		fi
+		[[ $target == pipe:* ]] && pipes=$((pipes + 1))
+	done
+	# isolate ends with its command (137), not of a signal: no "Killed"
+	# line from bash in the report of a failure.
+	kill -KILL "$(child_running "$pid" sleep)"
+	wait "$pid" || true
+	((pipes >= 2))
+	((leaky == 0))
+}
+
 @test "part-$PART: the command starts with the caller's signal mask, not isolate's" {
 	without=$(grep '^SigBlk' /proc/self/status)
 	run -0 isolate grep '^SigBlk' /proc/self/status
@@ -238,6 +278,28 @@ signal_isolate() {
 	kill -KILL "$isolate_pid"
 	# PR_SET_PDEATHSIG kills it; whoever inherits it reaps it.
 	wait_until process_gone "$child"
+}
+
+@test "part-$PART: a parent that dies right after releasing the child never lets the command run" {
+	# The child arms PR_SET_PDEATHSIG last thing before exec.  Had isolate
+	# died between releasing it and that moment, the signal would never
+	# come, and the command would run on with no one to stop it: so the
+	# child then looks whether the setup pipe still has a writer.  The
+	# window is microseconds wide; faults.so holds it open: isolate dies
+	# as soon as it has released the child, which arms only after that.
+	faults_preload
+	rootfs_args
+	run --separate-stderr -137 env "$TEST_MARK" ISOLATE_FAULT=parent-dies-after-release \
+		LD_PRELOAD="$FAULTS_PRELOAD" "$(isolate_binary)" "${ROOTFS_ARGS[@]}" \
+		sh -c 'echo the command ran'
+	echo "stdout: $output"
+	echo "stderr: $stderr"
+	# The moment came (run returns once the child and the command, had it
+	# run, closed their stdout)...
+	[[ $stderr == *"its child arms PR_SET_PDEATHSIG only now"* ]]
+	# ...and the command never ran; nothing is left.
+	[[ -z $output ]]
+	wait_until no_marked_processes
 }
 
 @test "part-$PART: a bad --stop-timeout is refused (125)" {
@@ -328,6 +390,7 @@ start_stoppable() {
 }
 
 @test "part-$PART: isolate killed with SIGKILL at random moments, 50 times, leaves nothing behind" {
+	normal_build_only "a sanitizer cannot report from a process killed with SIGKILL"
 	# From the first microseconds of setup to a running command: every
 	# run must leave no process, mount or link (teardown checks too).
 	for i in $(seq 50); do

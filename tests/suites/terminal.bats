@@ -130,6 +130,74 @@ wait" "${ISOLATE[@]}" --stop-timeout 1 cat
 	fi
 }
 
+# A command that counts the SIGINTs it gets, says when it is ready, and
+# on SIGUSR1 says how many it got, and exits.  (Its sleep, in the
+# background of a shell without job control, ignores SIGINT.)
+counter='n=0
+trap "n=\$((n + 1)); echo got INT \$n" INT
+trap "kill \$sleeper; echo counted \$n; exit 0" USR1
+sleep 1000 &
+sleeper=$!
+echo ready
+while :; do wait; done'
+
+# count_ctrl_c ISOLATE_ARGS...: run the counter under isolate on a
+# terminal and type Ctrl-C once: it must count one SIGINT, with its stdin
+# on the terminal and with its stdin elsewhere (no pty of its own).
+count_ctrl_c() {
+	faults_preload
+	# isolate, or its init, got the terminal's SIGINT before the command
+	# said "got INT 1", and takes signals one at a time: a SIGINT it
+	# passed on reaches the command before the SIGUSR1 sent to isolate
+	# then, so "counted" is the final count.  faults.so holds each signal
+	# they pass on until the command has taken the previous one: else a
+	# SIGINT passed on at once could merge with the terminal's, still
+	# pending or not yet trapped (standard signals do not queue), and a
+	# duplicate would go unseen now and then.
+	local steps='expect ready
+send \x03
+expect got INT 1
+signal USR1
+expect counted
+wait'
+	local faulty=(env ISOLATE_FAULT=forward-one-at-a-time LD_PRELOAD="$FAULTS_PRELOAD")
+	on_terminal "$steps" "${faulty[@]}" "${ISOLATE[@]}" "$@" sh -c "$counter"
+	check status 0
+	check_one_sigint "stdin on the terminal"
+	on_terminal "$steps" sh -c 'exec "$@" </dev/null' sh \
+		"${faulty[@]}" "${ISOLATE[@]}" "$@" sh -c "$counter"
+	check status 0
+	check_one_sigint "stdin not a terminal"
+}
+
+check_one_sigint() {
+	local seen
+	seen=$(grep -c 'got INT' "$BATS_TEST_TMPDIR/screen")
+	if [[ $seen -ne 1 ]] || ! grep -q 'counted 1' "$BATS_TEST_TMPDIR/screen"; then
+		echo "$1: one Ctrl-C, and the command got $seen SIGINTs"
+		show_terminal
+		return 1
+	fi
+}
+
+@test "part-$PART: in a terminal, one Ctrl-C reaches the command once" {
+	# part-1's command is in the terminal's foreground process group with
+	# isolate: both get the SIGINT, which isolate must not pass on again.
+	# From part-2 on the command is in a session of its own: it gets the
+	# SIGINT from its own terminal, or, with no terminal of its own, from
+	# isolate, which got the caller's terminal's and passes it on once.
+	# (From part-3 on it is PID 1, which gets it because it traps it.)
+	count_ctrl_c
+}
+
+@test "part-$PART: with --init, one Ctrl-C in a terminal reaches the command once" {
+	((PART >= 3)) || skip "part-$PART has no --init"
+	# The init and the command share the container's terminal's
+	# foreground process group: both get the SIGINT, which the init must
+	# not pass on again.
+	count_ctrl_c --init
+}
+
 @test "part-$PART: in a terminal, Ctrl-Z stops the foreground job and the shell's job control takes over" {
 	on_terminal "expect $prompt
 send $job\\n
