@@ -33,6 +33,13 @@
  *   SIGINT that arrives while the first is pending is lost, and so is one
  *   that arrives before a shell has run its trap for the first.  Held, a
  *   signal passed on twice is seen twice, every time.
+ *
+ * ISOLATE_FAULT=proc-becomes-symlink:DIR
+ *   in the child, just before it opens the rootfs's proc directory to
+ *   mount on it (mount_in_rootfs()), proc is moved aside and replaced
+ *   by a symlink to DIR: the swap runc's CVE-2021-30465 won by racing,
+ *   after the rootfs check and before the mount.  isolate must refuse
+ *   it, not mount through it.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -53,7 +60,12 @@
 #define PARENT_DEATH_WAIT_MS 5000
 #define FORWARD_HOLD_MS 2000
 
-static enum { NONE, PARENT_DIES_AFTER_RELEASE, FORWARD_ONE_AT_A_TIME } fault;
+static enum {
+	NONE, PARENT_DIES_AFTER_RELEASE, FORWARD_ONE_AT_A_TIME,
+	PROC_BECOMES_SYMLINK
+} fault;
+/* proc-becomes-symlink: where the symlink points. */
+static char symlink_target[4096];
 /* isolate's own pid: its child, cloned from it, has another. */
 static pid_t isolate_pid;
 /* A pidfd for isolate, which its child inherits: readable once isolate
@@ -103,6 +115,9 @@ static void choose_fault(void)
 		fault = PARENT_DIES_AFTER_RELEASE;
 	} else if (strcmp(name, "forward-one-at-a-time") == 0) {
 		fault = FORWARD_ONE_AT_A_TIME;
+	} else if (strncmp(name, "proc-becomes-symlink:", 21) == 0) {
+		fault = PROC_BECOMES_SYMLINK;
+		snprintf(symlink_target, sizeof symlink_target, "%s", name + 21);
 	} else {
 		note("no fault is called %s", name);
 		_exit(99);
@@ -232,4 +247,51 @@ int kill(pid_t pid, int sig)
 		     waited < FORWARD_HOLD_MS ? "" : ", which never took the previous one");
 	}
 	return real_kill(pid, sig);
+}
+
+/* The child's open("proc", O_PATH...) in the rootfs: swap proc first. */
+static void swap_proc_for_symlink(const char *path, int flags)
+{
+	if (fault != PROC_BECOMES_SYMLINK || getpid() == isolate_pid ||
+	    strcmp(path, "proc") != 0 || !(flags & O_PATH))
+		return;
+	fault = NONE;	/* once */
+	if (rename("proc", "proc.moved") == -1 ||
+	    symlink(symlink_target, "proc") == -1) {
+		note("cannot swap proc for a symlink: %s", strerror(errno));
+		return;
+	}
+	note("proc is now a symlink to %s", symlink_target);
+}
+
+int open(const char *path, int flags, ...)
+{
+	static int (*real_open)(const char *, int, ...);
+	mode_t mode = 0;
+	va_list ap;
+
+	va_start(ap, flags);
+	if (flags & (O_CREAT | O_TMPFILE))
+		mode = va_arg(ap, mode_t);
+	va_end(ap);
+	if (real_open == NULL)
+		real_open = real("open");
+	swap_proc_for_symlink(path, flags);
+	return real_open(path, flags, mode);
+}
+
+int open64(const char *path, int flags, ...)
+{
+	static int (*real_open64)(const char *, int, ...);
+	mode_t mode = 0;
+	va_list ap;
+
+	va_start(ap, flags);
+	if (flags & (O_CREAT | O_TMPFILE))
+		mode = va_arg(ap, mode_t);
+	va_end(ap);
+	if (real_open64 == NULL)
+		real_open64 = real("open64");
+	swap_proc_for_symlink(path, flags);
+	return real_open64(path, flags, mode);
 }

@@ -43,11 +43,13 @@ TEST_MARK=ISOLATE_TEST_MARK=${BATS_TEST_TMPDIR##*/}-$$
 # isolate_binary: the path to run the stage under test by.  It is a
 # two-line script that notes its pid, then execs the real binary (so the
 # pid is isolate's): the host ends a test's runs could leave are named
-# iso<pid>, and teardown looks for exactly those.
+# iso<pid>, and teardown looks for exactly those.  bash, not sh: dash
+# resets an ignored SIGCHLD, and a test needs the caller's to reach
+# isolate as it is.
 isolate_binary() {
 	local wrapper=$BATS_TEST_TMPDIR/isolate
 	if [[ ! -x $wrapper ]]; then
-		printf '#!/bin/sh\necho $$ >>"%s" 2>/dev/null\nexec "%s" "$@"\n' \
+		printf '#!/bin/bash\necho $$ >>"%s" 2>/dev/null\nexec "%s" "$@"\n' \
 			"$BATS_TEST_TMPDIR/isolate.pids" "$ISOLATE_REAL" >"$wrapper"
 		chmod 755 "$wrapper"
 	fi

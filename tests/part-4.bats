@@ -240,3 +240,12 @@ read_from() (
 	run -0 as_nobody "$bin" --rootfs "$ROOTFS" --net none sh -c 'echo $$; ip -o link | wc -l'
 	[[ $(echo $output) == "1 1" ]]
 }
+
+@test "part-4: an /etc/hostname that is a symlink is left alone: nothing of the rootfs is covered through it" {
+	# Covering it would follow the symlink, and cover what it names.
+	container_path marker
+	ln -sfn passwd "$ROOTFS/etc/hostname"
+	run -0 isolate --hostname box cat /etc/passwd
+	echo "saw: $output"
+	[[ $output == "$(cat "$ROOTFS/etc/passwd")" ]]
+}

@@ -143,3 +143,22 @@ grep -l "[i]solate-secret-value" /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/de
 	echo "inside, the count of host-made mounts and what /tmp/from-host holds: $output"
 	[[ $(echo $output) == 0 ]]
 }
+
+@test "part-$PART: a proc swapped for a symlink after the rootfs check is refused (125), nothing mounted through it" {
+	# runc's CVE-2021-30465: a path that is checked, then swapped for a
+	# symlink before the mount, mounts wherever the symlink points.
+	# faults.so makes the swap happen at that very moment.
+	faults_preload
+	container_path ready
+	target=$(world_writable_dir)
+	run --separate-stderr -125 env "$TEST_MARK" \
+		ISOLATE_FAULT="proc-becomes-symlink:$target" LD_PRELOAD="$FAULTS_PRELOAD" \
+		"$(isolate_binary)" "${ROOTFS_ARGS[@]}" --map-uid 0 --map-gid 0 echo the command ran
+	echo "stdout: $output"
+	echo "stderr: $stderr"
+	[[ $stderr == *"faults: proc is now a symlink to $target"* ]]
+	[[ -z $output ]]
+	# One isolate line, naming what it refused to mount on.
+	[[ $(grep -c '^isolate: ' <<<"$stderr") -eq 1 && $stderr == *"isolate: "*proc* ]]
+	[[ -z $(ls -A "$target") ]]
+}
