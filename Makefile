@@ -10,6 +10,7 @@
 #   make stress        1000 random SIGKILLs per stage, 200 containers at once
 #   make flake RUNS=5  the whole suite RUNS times, twice at once, under stress
 #   make mutate        break each lesson line in turn: a test must fail
+#                      (PATTERN=REGEX: only the mutants whose label matches)
 #   make valgrind      each stage under memcheck: no error, no leak
 #   make lint          cppcheck on the C, shellcheck on the scripts
 #   make bench         start-up times against unshare, bwrap and crun
@@ -99,7 +100,7 @@ flake: deps-test
 # Each mutant in tests/mutants.txt, alone, must fail a behavioural test.
 mutate: deps-test
 	$(MAKE) rootfs test-tools
-	tests/mutate.sh $(MUTANTS)
+	tests/mutate.sh $(PATTERN)
 
 valgrind: all rootfs
 	@tests/deps.sh valgrind
