@@ -215,6 +215,44 @@ signal_isolate() {
 	[[ $(echo $(cat "$HOST_PATH")) == "0 1" ]]
 }
 
+@test "part-$PART: with stdin and stderr closed, isolate's setup pipe stays off them while the command runs" {
+	# Were its write end on 2, isolate's own messages would go into the
+	# pipe.  (What isolate opens later may take a free 0 or 2: its
+	# signalfd, say; the pipe, made first, must not.)
+	isolate_in_background sleep 1000 <&- 2>&- &
+	local pid=$!
+	wait_until descendant "$pid" sleep >/dev/null
+	fds=$(for fd in 0 2; do echo "$fd -> $(readlink "/proc/$pid/fd/$fd")"; done)
+	kill -KILL "$pid"
+	wait "$pid" || true
+	echo "isolate's descriptors 0 and 2: $fds"
+	[[ $fds != *pipe:* ]]
+}
+
+@test "part-$PART: a signal the caller ignores stays ignored: under nohup, the parent's death is no stop request" {
+	# nohup(1) sets SIGHUP to ignored; isolate's parent-death signal is
+	# SIGHUP.  Had isolate taken it for a stop request anyway, the SIGTERM
+	# after it would be a second one, and SIGKILL the command at once.
+	container_path ready
+	ready=$HOST_PATH inside_ready=$INSIDE_PATH
+	container_path got-term
+	env --default-signal --ignore-signal=HUP "$TEST_MARK" sh -c \
+		'"$@" 2>"$0.stderr" & echo $! >"$0"; wait' "$BATS_TEST_TMPDIR/isolate.pid" \
+		"$(isolate_binary)" "${ROOTFS_ARGS[@]}" --stop-timeout 1000 sh -c '
+			trap "echo got TERM >\"\$1\"; exit 100" TERM; : >"$2"
+			while :; do sleep 0.05; done' sh "$INSIDE_PATH" "$inside_ready" &
+	local parent=$!
+	wait_until test -e "$ready"
+	pid=$(cat "$BATS_TEST_TMPDIR/isolate.pid")
+	kill -KILL "$parent"
+	wait "$parent" || true
+	kill -TERM "$pid"
+	wait_until process_gone "$pid"
+	echo "isolate's stderr:"
+	cat "$BATS_TEST_TMPDIR/isolate.pid.stderr"
+	[[ $(cat "$HOST_PATH" 2>/dev/null) == "got TERM" ]]
+}
+
 @test "part-$PART: isolate's own descriptors are close-on-exec, so no program it might exec inherits them" {
 	# Started with no descriptor but 0, 1 and 2, isolate holds no other
 	# but its own while the command runs: the setup pipe, whose both ends
