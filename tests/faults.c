@@ -40,6 +40,12 @@
  *   by a symlink to DIR: the swap runc's CVE-2021-30465 won by racing,
  *   after the rootfs check and before the mount.  isolate must refuse
  *   it, not mount through it.
+ *
+ * ISOLATE_FAULT=slow-id-maps
+ *   isolate takes 300 ms to open each /proc/PID/uid_map or gid_map it
+ *   writes: a busy machine, every time.  A child released before its
+ *   maps are written would run as the overflow uid meanwhile, and fail
+ *   to become root.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -62,7 +68,7 @@
 
 static enum {
 	NONE, PARENT_DIES_AFTER_RELEASE, FORWARD_ONE_AT_A_TIME,
-	PROC_BECOMES_SYMLINK
+	PROC_BECOMES_SYMLINK, SLOW_ID_MAPS
 } fault;
 /* proc-becomes-symlink: where the symlink points. */
 static char symlink_target[4096];
@@ -115,6 +121,8 @@ static void choose_fault(void)
 		fault = PARENT_DIES_AFTER_RELEASE;
 	} else if (strcmp(name, "forward-one-at-a-time") == 0) {
 		fault = FORWARD_ONE_AT_A_TIME;
+	} else if (strcmp(name, "slow-id-maps") == 0) {
+		fault = SLOW_ID_MAPS;
 	} else if (strncmp(name, "proc-becomes-symlink:", 21) == 0) {
 		fault = PROC_BECOMES_SYMLINK;
 		snprintf(symlink_target, sizeof symlink_target, "%s", name + 21);
@@ -249,6 +257,19 @@ int kill(pid_t pid, int sig)
 	return real_kill(pid, sig);
 }
 
+/* isolate, about to open an id map of its child's: take our time. */
+static void slow_down_id_map(const char *path)
+{
+	const char *file = strrchr(path, '/');
+	struct timespec wait = { .tv_nsec = 300 * 1000000L };
+
+	if (fault != SLOW_ID_MAPS || getpid() != isolate_pid || file == NULL ||
+	    (strcmp(file, "/uid_map") != 0 && strcmp(file, "/gid_map") != 0))
+		return;
+	note("isolate opens %s 300 ms late", path);
+	nanosleep(&wait, NULL);
+}
+
 /* The child's open("proc", O_PATH...) in the rootfs: swap proc first. */
 static void swap_proc_for_symlink(const char *path, int flags)
 {
@@ -277,6 +298,7 @@ int open(const char *path, int flags, ...)
 	if (real_open == NULL)
 		real_open = real("open");
 	swap_proc_for_symlink(path, flags);
+	slow_down_id_map(path);
 	return real_open(path, flags, mode);
 }
 
@@ -293,5 +315,6 @@ int open64(const char *path, int flags, ...)
 	if (real_open64 == NULL)
 		real_open64 = real("open64");
 	swap_proc_for_symlink(path, flags);
+	slow_down_id_map(path);
 	return real_open64(path, flags, mode);
 }

@@ -340,6 +340,20 @@ signal_isolate() {
 	wait_until no_marked_processes
 }
 
+@test "part-$PART: the child waits for its id maps, however slowly they are written" {
+	((PART >= 2)) || skip "part-1 has no user namespace"
+	# Released before its maps, the child would run unmapped (as the
+	# overflow uid, nobody), and setuid(0) would fail.  faults.so makes
+	# isolate take its time over them.
+	faults_preload
+	rootfs_args
+	run --separate-stderr -0 env "$TEST_MARK" ISOLATE_FAULT=slow-id-maps \
+		LD_PRELOAD="$FAULTS_PRELOAD" "$(isolate_binary)" "${ROOTFS_ARGS[@]}" id -u
+	echo "stderr: $stderr"
+	[[ $stderr == *"faults: isolate opens /proc/"*"/uid_map 300 ms late"* ]]
+	[[ $output == 0 ]]
+}
+
 @test "part-$PART: a bad --stop-timeout is refused (125)" {
 	run --separate-stderr -125 isolate --stop-timeout soon true
 	[[ ${stderr_lines[0]} == "isolate: --stop-timeout: 'soon' is not a number of seconds" ]]
