@@ -68,7 +68,7 @@ as_a_test() {
 		mount -t tmpfs leaked "$ROOTFS/tmp" || exit 90
 		teardown && exit 1
 		umount "$ROOTFS/tmp"
-		rm -rf "$ROOTFS"'
+		rm -rf "${ROOTFS%/rootfs}"'
 	[[ $status -eq 0 ]] || { echo "exit $status: $output"; false; }
 	[[ $output == *"+$ROOTFS/tmp"*"the host changed during the test"* ]] ||
 		[[ $output == *"/tmp leaked"*"the host changed during the test"* ]]
