@@ -302,19 +302,6 @@ int open(const char *path, int flags, ...)
 	return real_open(path, flags, mode);
 }
 
-int open64(const char *path, int flags, ...)
-{
-	static int (*real_open64)(const char *, int, ...);
-	mode_t mode = 0;
-	va_list ap;
-
-	va_start(ap, flags);
-	if (flags & (O_CREAT | O_TMPFILE))
-		mode = va_arg(ap, mode_t);
-	va_end(ap);
-	if (real_open64 == NULL)
-		real_open64 = real("open64");
-	swap_proc_for_symlink(path, flags);
-	slow_down_id_map(path);
-	return real_open64(path, flags, mode);
-}
+/* On 64-bit glibc open64 is the same function as open: one shim serves
+ * both names, whichever the caller was compiled to use. */
+int open64(const char *path, int flags, ...) __attribute__((alias("open")));
