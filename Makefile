@@ -56,10 +56,10 @@ deps-test:
 
 # The suite's own tools: a terminal emulator, a static probe and a chroot
 # escape that the tests copy into the container (busybox has no TIOCSTI,
-# ptys...), and
-# faults.so, which LD_PRELOAD puts into isolate to make a rare moment
-# happen every time (a parent dying at the worst point of the setup).
-TEST_TOOLS := tests/ptyrun tests/probe tests/escape tests/faults.so
+# ptys...); faults.so, which LD_PRELOAD puts into isolate to make a rare
+# moment happen every time (a parent dying at the worst point of the
+# setup); and leftovers, which every teardown runs.
+TEST_TOOLS := tests/ptyrun tests/probe tests/escape tests/faults.so tests/leftovers
 test-tools: $(TEST_TOOLS)
 
 tests/ptyrun: tests/ptyrun.c
@@ -70,6 +70,9 @@ tests/probe: tests/probe.c
 
 tests/escape: tests/escape.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
+tests/leftovers: tests/leftovers.c
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 tests/faults.so: tests/faults.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $< -ldl

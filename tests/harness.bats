@@ -43,7 +43,7 @@ as_a_test() {
 		teardown && exit 1
 		WAIT_SECONDS=5 wait_until process_gone "$pid" || exit 2'
 	[[ $status -eq 0 ]] || { echo "exit $status: $output"; false; }
-	[[ $output == *"processes started by this test are still running:"*sleep* ]]
+	[[ $output == *"+process: "*sleep*"the test left the above behind"* ]]
 }
 
 @test "harness: a host end left by an isolate the test started fails the teardown" {
@@ -54,7 +54,7 @@ as_a_test() {
 		teardown && exit 1
 		exit 0'
 	[[ $status -eq 0 ]] || { echo "exit $status: $output"; false; }
-	[[ $output == *"host ends left behind: iso"* ]]
+	[[ $output == *"+host end: iso"*"the test left the above behind"* ]]
 }
 
 @test "harness: a host end of someone else's isolate does not fail the teardown" {
@@ -70,8 +70,7 @@ as_a_test() {
 		umount "$ROOTFS/tmp"
 		rm -rf "${ROOTFS%/rootfs}"'
 	[[ $status -eq 0 ]] || { echo "exit $status: $output"; false; }
-	[[ $output == *"+$ROOTFS/tmp"*"the host changed during the test"* ]] ||
-		[[ $output == *"/tmp leaked"*"the host changed during the test"* ]]
+	[[ $output == *"+mount: /tmp/isolate-test."*"/rootfs/tmp tmpfs leaked"*"the test left the above behind"* ]]
 }
 
 @test "harness: a mount left under the shared rootfs fails the teardown" {
@@ -80,7 +79,7 @@ as_a_test() {
 		teardown && exit 1
 		exit 0'
 	[[ $status -eq 0 ]] || { echo "exit $status: $output"; false; }
-	[[ $output == *"rootfs/tmp"*"the host changed during the test"* ]]
+	[[ $output == *"+mount: $REPO/rootfs/tmp tmpfs leaked"*"the test left the above behind"* ]]
 }
 
 @test "harness: a mount someone else makes elsewhere does not fail the teardown" {
@@ -101,5 +100,5 @@ as_a_test() {
 		teardown && exit 1
 		exit 0'
 	[[ $status -eq 0 ]] || { echo "exit $status: $output"; false; }
-	[[ $output == *"rootfs changed: etc"* ]]
+	[[ $output == *"+rootfs changed: etc"* ]]
 }

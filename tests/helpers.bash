@@ -20,7 +20,10 @@ bats_require_minimum_version 1.5.0
 # A test that hangs fails instead (bats 1.7+).
 export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
 
-REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+# The checkout: the directory above tests/ (bats makes BATS_TEST_DIRNAME
+# absolute; no $(cd ...; pwd), which would fork once per test).
+REPO=${BATS_TEST_DIRNAME%/tests}
+[[ $REPO != "$BATS_TEST_DIRNAME" ]] || REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 : "${ISOLATE_VARIANT:=normal}"
 NOBODY=(setpriv --reuid 65534 --regid 65534 --clear-groups)
 ROOTFS_ARGS=()
@@ -41,19 +44,23 @@ esac
 TEST_MARK=ISOLATE_TEST_MARK=${BATS_TEST_TMPDIR##*/}-$$
 
 # isolate_binary: the path to run the stage under test by.  It is a
-# two-line script that notes its pid, then execs the real binary (so the
-# pid is isolate's): the host ends a test's runs could leave are named
-# iso<pid>, and teardown looks for exactly those.  bash, not sh: dash
-# resets an ignored SIGCHLD, and a test needs the caller's to reach
-# isolate as it is.
+# three-line script that puts the test's mark in the environment, notes
+# its pid, then execs the real binary (so the pid is isolate's): the host
+# ends a test's runs could leave are named iso<pid>, and teardown looks
+# for exactly those.  bash, not sh: dash resets an ignored SIGCHLD, and
+# a test needs the caller's to reach isolate as it is.  make_wrapper sets
+# ISOLATE_WRAPPER to its path, without the fork that $(isolate_binary) costs.
+make_wrapper() {
+	ISOLATE_WRAPPER=$BATS_TEST_TMPDIR/isolate
+	[[ -x $ISOLATE_WRAPPER ]] && return
+	printf '#!/bin/bash\nexport %q\necho $$ >>%q 2>/dev/null\nexec %q "$@"\n' \
+		"$TEST_MARK" "$BATS_TEST_TMPDIR/isolate.pids" "$ISOLATE_REAL" >"$ISOLATE_WRAPPER"
+	chmod 755 "$ISOLATE_WRAPPER"
+}
+
 isolate_binary() {
-	local wrapper=$BATS_TEST_TMPDIR/isolate
-	if [[ ! -x $wrapper ]]; then
-		printf '#!/bin/bash\necho $$ >>"%s" 2>/dev/null\nexec "%s" "$@"\n' \
-			"$BATS_TEST_TMPDIR/isolate.pids" "$ISOLATE_REAL" >"$wrapper"
-		chmod 755 "$wrapper"
-	fi
-	echo "$wrapper"
+	make_wrapper
+	echo "$ISOLATE_WRAPPER"
 }
 
 test_mark() {
@@ -73,7 +80,8 @@ rootfs_args() {
 
 isolate() {
 	rootfs_args
-	env "$TEST_MARK" "$(isolate_binary)" "${ROOTFS_ARGS[@]}" "$@"
+	make_wrapper
+	"$ISOLATE_WRAPPER" "${ROOTFS_ARGS[@]}" "$@"
 }
 
 # container_path NAME: a file the test prepares for the command.  Sets
@@ -103,8 +111,8 @@ container_path() {
 # background jobs (SIGINT, SIGQUIT) back to their defaults.
 isolate_in_background() {
 	rootfs_args
-	exec env --default-signal "$TEST_MARK" "$(isolate_binary)" \
-		"${ROOTFS_ARGS[@]}" "$@"
+	make_wrapper
+	exec env --default-signal "$ISOLATE_WRAPPER" "${ROOTFS_ARGS[@]}" "$@"
 }
 
 # tests/probe.c, built static by `make test-tools`, copied where the
@@ -154,11 +162,13 @@ require_unprivileged_userns() {
 		skip "this kernel does not let an unprivileged user create a user namespace"
 }
 
-# Poll CMD until it succeeds, for at most $WAIT_SECONDS (default 10).
+# Poll CMD until it succeeds, for at most $WAIT_SECONDS (default 10;
+# whole seconds).  EPOCHREALTIME, in microseconds, not SECONDS: SECONDS
+# ticks once a second, so a one-second wait could end at once.
 wait_until() {
-	local deadline=$((SECONDS + ${WAIT_SECONDS:-10}))
+	local deadline=$((${EPOCHREALTIME//[.,]/} + ${WAIT_SECONDS:-10} * 1000000))
 	until "$@"; do
-		if ((SECONDS >= deadline)); then
+		if ((${EPOCHREALTIME//[.,]/} >= deadline)); then
 			echo "timed out waiting for: $*" >&2
 			return 1
 		fi
@@ -168,12 +178,11 @@ wait_until() {
 
 # The pids of live processes that carry this test's mark.
 marked_pids() {
-	# grep -z reads the NUL-separated environ; zombies have an empty one.
-	local environ
-	for environ in $(grep -lzxF "$TEST_MARK" /proc/[0-9]*/environ 2>/dev/null); do
-		environ=${environ#/proc/}
-		echo "${environ%/environ}"
-	done
+	local line
+	while read -r line; do
+		line=${line#process: }
+		echo "${line%% *}"
+	done < <(leftovers --mark "$TEST_MARK")
 }
 
 # The pid of a descendant of PID (child, grandchild...) named COMM.
@@ -273,17 +282,9 @@ wait_status() {
 
 # Host ends (iso<pid>) of the isolates this test started, still there
 # although their isolate is gone: leaked links.  The kernel deletes a
-# pair asynchronously, so callers poll.  /sys/class/net lists the links
-# of the test's network namespace, the host's, without a fork.
+# pair asynchronously, so callers poll.
 orphan_host_ends() {
-	local pid comm
-	[[ -e $BATS_TEST_TMPDIR/isolate.pids ]] || return 0
-	while read -r pid; do
-		[[ -e /sys/class/net/iso$pid ]] || continue
-		comm=
-		read -r comm 2>/dev/null <"/proc/$pid/comm"
-		[[ $comm == isolate* ]] || echo "iso$pid"
-	done <"$BATS_TEST_TMPDIR/isolate.pids"
+	leftovers --pids "$BATS_TEST_TMPDIR/isolate.pids"
 }
 
 no_orphan_host_ends() {
@@ -351,8 +352,17 @@ require_rootfs() {
 	[[ -x $REPO/rootfs/bin/busybox ]] || skip "no rootfs: run make rootfs"
 }
 
+# tests/leftovers.c, built by `make test-tools`, reads in one process
+# what a test's runs could leave on the host (a fork costs milliseconds
+# here, and a test has a setup and a teardown).
+LEFTOVERS=$REPO/tests/leftovers
+leftovers() {
+	"$LEFTOVERS" "$@"
+}
+
 # What of the host the test's runs could change; teardown compares.
 snapshot_host() {
+	[[ -x $LEFTOVERS ]] || skip "tests/leftovers is not built: run make test-tools"
 	host_snapshot >"$BATS_TEST_TMPDIR/host.before"
 }
 
@@ -360,47 +370,47 @@ snapshot_host() {
 # the checkout (its rootfs), under the test's own directories, and on
 # the host's own /proc, /dev, /sys, /tmp and /etc files, where a stage
 # that forgot its own mount namespace would mount.  Mounts anywhere else
-# are other programs' business.
+# are other programs' business.  Sets WATCHED: leftovers' arguments.
 watched_mounts() {
-	local own watched=$REPO/
+	local own
+	WATCHED=(--under "$REPO/" --under "$BATS_TEST_TMPDIR/")
 	if [[ -e $BATS_TEST_TMPDIR/remove-after ]]; then
 		while read -r own; do
-			watched+=$'\n'$own/
+			WATCHED+=(--under "$own/")
 		done <"$BATS_TEST_TMPDIR/remove-after"
 	fi
-	watched+=$'\n'$BATS_TEST_TMPDIR/
-	# mountinfo writes a space in a path as \040.
-	WATCHED=${watched// /\\040} awk '
-		BEGIN {
-			n = split(ENVIRON["WATCHED"], prefix, "\n")
-			split("/ /proc /sys /dev /dev/pts /dev/shm /dev/mqueue /tmp /run /etc/hostname /etc/hosts /etc/resolv.conf", list, " ")
-			for (i in list)
-				exact[list[i]] = 1
-		}
-		{
-			watched = ($5 in exact)
-			for (i = 1; i <= n && !watched; i++)
-				watched = (index($5 "/", prefix[i]) == 1)
-			if (watched)
-				print $5, $9, $10
-		}' /proc/self/mountinfo
+	WATCHED+=(--at / --at /proc --at /sys --at /dev --at /dev/pts --at /dev/shm
+		--at /dev/mqueue --at /tmp --at /run
+		--at /etc/hostname --at /etc/hosts --at /etc/resolv.conf)
 }
 
+# What teardown compares, in one run of leftovers: the host name, the
+# watched mounts; then, were anything left, the processes that carry
+# the test's mark, the host ends of the isolates it started, and from
+# part-3 on the files of the shared rootfs whose status changed since
+# the test began (tests never write to it: container_path copies it;
+# a file's ctime moves when it is written, chmod'ed or chown'ed, a
+# directory's when an entry is added, removed or renamed).
 host_snapshot() {
-	local name
-	read -r name </proc/sys/kernel/hostname
-	echo "hostname: $name"
-	echo "mounts:"
+	local args
 	watched_mounts
+	args=("${WATCHED[@]}" --hostname --mark "$TEST_MARK" --pids "$BATS_TEST_TMPDIR/isolate.pids")
+	if ((${PART:-0} >= 3)) && [[ -d $REPO/rootfs ]]; then
+		args+=(--rootfs "$REPO/rootfs" --since "$BATS_TEST_TMPDIR/host.before")
+	fi
+	leftovers "${args[@]}"
 }
 
-# What changed in the shared rootfs since the test began: tests never
-# write to it (container_path copies it), nor may isolate.  A file's
-# ctime moves when it is written, chmod'ed or chown'ed, a directory's
-# when an entry is added, removed or renamed.
-rootfs_changes() {
-	((${PART:-0} >= 3)) && [[ -d $REPO/rootfs ]] || return 0
-	find "$REPO/rootfs" -cnewer "$BATS_TEST_TMPDIR/host.before" -printf 'rootfs changed: %P\n'
+# The watched mounts alone, as host_snapshot lists them.
+host_mounts() {
+	watched_mounts
+	leftovers "${WATCHED[@]}"
+}
+
+# Whether SNAPSHOT tells of something still going away: a process of
+# the test's, a host end that the kernel is deleting.
+still_ending() {
+	[[ $'\n'$1 == *$'\n'"process: "* || $'\n'$1 == *$'\n'"host end: "* ]]
 }
 
 setup() {
@@ -410,26 +420,29 @@ setup() {
 teardown() {
 	# A test skipped in setup never took its snapshot, nor started anything.
 	[[ -e $BATS_TEST_TMPDIR/host.before ]] || return 0
-	if ! WAIT_SECONDS=${TEARDOWN_WAIT:-10} wait_until no_marked_processes; then
-		echo "processes started by this test are still running:" >&2
-		for pid in $(marked_pids); do
-			echo "  $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" >&2
-			kill -KILL "$pid" 2>/dev/null
-		done
-		return 1
-	fi
-	# The kernel tears network namespaces down in a background worker,
-	# which falls behind when many die at once: allow it time.
-	if ! WAIT_SECONDS=${TEARDOWN_WAIT:-30} wait_until no_orphan_host_ends; then
-		echo "host ends left behind: $(orphan_host_ends)" >&2
-		return 1
-	fi
+	local before=$BATS_TEST_TMPDIR/host.before after=$BATS_TEST_TMPDIR/host.after
+	local was='' now='' pid
+	# Processes and host ends go asynchronously: the kernel tears network
+	# namespaces down in a background worker, which falls behind when many
+	# die at once.  Poll until nothing is ending any more.  (read, not
+	# $(...): a fork costs more than the whole check.)
+	local deadline=$((SECONDS + ${TEARDOWN_WAIT:-30}))
+	host_snapshot >"$after"
+	read -r -d '' now <"$after" || true
+	while still_ending "$now" && ((SECONDS < deadline)); do
+		sleep 0.05
+		host_snapshot >"$after"
+		read -r -d '' now <"$after" || true
+	done
 	# Before removing the test's directories: a mount leaked under one
 	# must be seen, not have its files deleted through it.
-	host_snapshot >"$BATS_TEST_TMPDIR/host.after"
-	rootfs_changes >>"$BATS_TEST_TMPDIR/host.after"
-	if ! diff -u "$BATS_TEST_TMPDIR/host.before" "$BATS_TEST_TMPDIR/host.after" >&2; then
-		echo "the host changed during the test (above)" >&2
+	read -r -d '' was <"$before" || true
+	if [[ $now != "$was" ]]; then
+		diff -u "$before" "$after" >&2
+		echo "the test left the above behind (+) or changed it (-)" >&2
+		for pid in $(marked_pids); do
+			kill -KILL "$pid" 2>/dev/null
+		done
 		return 1
 	fi
 	if [[ -e $BATS_TEST_TMPDIR/remove-after ]]; then
