@@ -20,7 +20,10 @@
 # CC and CFLAGS are passed on to every stage, e.g. `make CC=clang`.
 
 PARTS     := $(sort $(wildcard part-[0-9]))
-JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+# Test files run one more at once than there are CPUs: many tests wait
+# (for a stop timeout, a terminal), and the CPU would idle meanwhile.
+# Measured on 2 CPUs: 2 at once 171 s, 3 at once 147 s, 4 at once 173 s.
+JOBS      ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 export CC CFLAGS
 
 .PHONY: all $(PARTS) sanitized demo test test-sanitized clean diff deps-test

@@ -244,13 +244,16 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 }
 
 @test "part-3: a missing default rootfs names where isolate looked, and the make to run" {
-	# A build of this stage in a checkout of its own, with no rootfs.
+	# The checkout as a fresh clone has it, before make rootfs: hidden
+	# under an empty tmpfs in a mount namespace of the test's own (whose
+	# mounts unshare -m makes private), isolate run from a copy outside.
 	copy=$(world_writable_dir)
-	cp -r "$REPO/common" "$REPO/part-3" "$copy/"
-	make -s -C "$copy/part-3" clean all >/dev/null
-	run --separate-stderr -125 env "$TEST_MARK" "$copy/part-3/isolate" true
-	[[ ${stderr_lines[0]} == "isolate: rootfs $copy/rootfs: No such file or directory" ]]
-	[[ ${stderr_lines[1]} == "isolate: hint: build the default one with: make -C $copy rootfs" ]]
+	cp "$ISOLATE_REAL" "$copy/isolate"
+	run --separate-stderr -125 env "$TEST_MARK" unshare -m \
+		sh -c 'mount -t tmpfs fresh-clone "$1" && exec "$2" true' sh "$REPO" "$copy/isolate"
+	echo "stderr: $stderr"
+	[[ ${stderr_lines[0]} == "isolate: rootfs $REPO/rootfs: No such file or directory" ]]
+	[[ ${stderr_lines[1]} == "isolate: hint: build the default one with: make -C $REPO rootfs" ]]
 }
 
 @test "part-3: the host's own / as the rootfs is refused (125), by any path" {

@@ -8,6 +8,8 @@
 
 PART=${BATS_TEST_FILENAME##*/part-}
 PART=${PART%-contract.bats}
+# On the sanitized build, LeakSanitizer runs at each exit (see helpers).
+DETECT_LEAKS=1
 load helpers
 
 # part-1 needs root for its UTS namespace; later stages may run rootless.
