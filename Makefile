@@ -61,8 +61,10 @@ deps-test:
 # escape that the tests copy into the container (busybox has no TIOCSTI,
 # ptys...); faults.so, which LD_PRELOAD puts into isolate to make a rare
 # moment happen every time (a parent dying at the worst point of the
-# setup); and leftovers, which every teardown runs.
-TEST_TOOLS := tests/ptyrun tests/probe tests/escape tests/faults.so tests/leftovers
+# setup); launch, through which every test starts isolate, and leftovers,
+# which every teardown runs.
+TEST_TOOLS := tests/ptyrun tests/probe tests/escape tests/faults.so tests/leftovers \
+	tests/launch
 test-tools: $(TEST_TOOLS)
 
 tests/ptyrun: tests/ptyrun.c
@@ -75,6 +77,9 @@ tests/escape: tests/escape.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
 tests/leftovers: tests/leftovers.c
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+tests/launch: tests/launch.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 tests/faults.so: tests/faults.c

@@ -48,13 +48,18 @@ sanitized) ISOLATE_REAL=$REPO/part-${PART:-0}/isolate-sanitized ;;
 esac
 TEST_MARK=ISOLATE_TEST_MARK=${BATS_TEST_TMPDIR##*/}-$$
 
-# isolate_binary: the path to run the stage under test by.  It is a
-# three-line script that puts the test's mark in the environment, notes
-# its pid, then execs the real binary (so the pid is isolate's): the host
+# Every isolate a test starts goes through tests/launch (built by make
+# test-tools), which puts the test's mark in the environment, notes its
+# pid, then execs the real binary (so the pid is isolate's): the host
 # ends a test's runs could leave are named iso<pid>, and teardown looks
-# for exactly those.  bash, not sh: dash resets an ignored SIGCHLD, and
-# a test needs the caller's to reach isolate as it is.  make_wrapper sets
-# ISOLATE_WRAPPER to its path, without the fork that $(isolate_binary) costs.
+# for exactly those.
+LAUNCH=$REPO/tests/launch
+
+# isolate_binary: the same as a path to run the stage under test by, for
+# tests that hand it to another program: a three-line script.  bash, not
+# sh: dash resets an ignored SIGCHLD, and a test needs the caller's to
+# reach isolate as it is.  make_wrapper sets ISOLATE_WRAPPER to its path,
+# without the fork that $(isolate_binary) costs.
 make_wrapper() {
 	ISOLATE_WRAPPER=$BATS_TEST_TMPDIR/isolate
 	[[ -x $ISOLATE_WRAPPER ]] && return
@@ -85,8 +90,8 @@ rootfs_args() {
 
 isolate() {
 	rootfs_args
-	make_wrapper
-	"$ISOLATE_WRAPPER" "${ROOTFS_ARGS[@]}" "$@"
+	"$LAUNCH" "$BATS_TEST_TMPDIR/isolate.pids" "$TEST_MARK" "$ISOLATE_REAL" \
+		"${ROOTFS_ARGS[@]}" "$@"
 }
 
 # container_path NAME: a file the test prepares for the command.  Sets
@@ -112,12 +117,12 @@ container_path() {
 }
 
 # For `isolate_in_background ARGS... &`: exec makes $! isolate's own pid,
-# and env sets the signals that a non-interactive shell ignores in
+# and launch sets the signals that a non-interactive shell ignores in
 # background jobs (SIGINT, SIGQUIT) back to their defaults.
 isolate_in_background() {
 	rootfs_args
-	make_wrapper
-	exec env --default-signal "$ISOLATE_WRAPPER" "${ROOTFS_ARGS[@]}" "$@"
+	exec "$LAUNCH" --default-signals "$BATS_TEST_TMPDIR/isolate.pids" "$TEST_MARK" \
+		"$ISOLATE_REAL" "${ROOTFS_ARGS[@]}" "$@"
 }
 
 # tests/probe.c, built static by `make test-tools`, copied where the
@@ -177,8 +182,20 @@ wait_until() {
 			echo "timed out waiting for: $*" >&2
 			return 1
 		fi
-		sleep 0.02
+		pause 0.02
 	done
+}
+
+# pause SECONDS: sleep(1) without a process: wait_until polls 50 times a
+# second, and on a small VM a fork and exec cost more than the check.
+# read -t waits on a FIFO opened for reading and writing (so the open
+# does not block), to which no one ever writes.
+pause() {
+	local fifo=${BATS_RUN_TMPDIR:-$BATS_TEST_TMPDIR}/pause.fifo fd
+	[[ -p $fifo ]] || mkfifo "$fifo" 2>/dev/null || [[ -p $fifo ]] || { sleep "$1"; return 0; }
+	exec {fd}<>"$fifo"
+	read -rt "$1" -u "$fd" || true
+	exec {fd}<&-
 }
 
 # The pids of live processes that carry this test's mark.
@@ -367,7 +384,8 @@ leftovers() {
 
 # What of the host the test's runs could change; teardown compares.
 snapshot_host() {
-	[[ -x $LEFTOVERS ]] || skip "tests/leftovers is not built: run make test-tools"
+	[[ -x $LEFTOVERS && -x $LAUNCH ]] ||
+		skip "tests/leftovers and tests/launch are not built: run make test-tools"
 	host_snapshot >"$BATS_TEST_TMPDIR/host.before"
 }
 
@@ -435,7 +453,7 @@ teardown() {
 	host_snapshot >"$after"
 	read -r -d '' now <"$after" || true
 	while still_ending "$now" && ((SECONDS < deadline)); do
-		sleep 0.05
+		pause 0.05
 		host_snapshot >"$after"
 		read -r -d '' now <"$after" || true
 	done

@@ -146,15 +146,24 @@ read_from() (
 
 @test "part-4: 20 containers at once get distinct addresses, all reach their host ends, and leave nothing" {
 	local pids=() i
+	# Each pings its host end, the default route's gateway, and prints its
+	# own address: both read from one `ip route` ("default via HOST ...",
+	# "NET/30 dev eth0 ... src ADDRESS").
 	for i in $(seq 20); do
-		isolate_in_background sh -c 'ping -c 1 -W 5 $(ip route | awk "/^default/ {print \$3}") >/dev/null &&
-			ip -o -4 addr show dev eth0 | awk "{print \$4}"' >"$BATS_TEST_TMPDIR/c$i" 2>&1 &
+		isolate_in_background sh -c 'set -- $(ip -4 route)
+			while [ $# -gt 1 ]; do
+				case $1 in via) host=$2 ;; src) address=$2 ;; esac
+				shift
+			done
+			ping -c 1 -W 5 "$host" >/dev/null && echo "$address"' >"$BATS_TEST_TMPDIR/c$i" 2>&1 &
 		pids+=($!)
 	done
 	for i in "${!pids[@]}"; do
 		wait_status "${pids[i]}"
 		[[ $status -eq 0 ]] || { cat "$BATS_TEST_TMPDIR/c$((i + 1))"; false; }
 	done
+	echo "addresses: $(cat "$BATS_TEST_TMPDIR"/c* | sort -u | paste -sd ' ')"
+	[[ $(cat "$BATS_TEST_TMPDIR"/c* | grep -cE '^[0-9]+(\.[0-9]+){3}$') -eq 20 ]]
 	[[ $(cat "$BATS_TEST_TMPDIR"/c* | sort -u | wc -l) -eq 20 ]]
 	WAIT_SECONDS=30 wait_until no_orphan_host_ends
 	for pid in "${pids[@]}"; do

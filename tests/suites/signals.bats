@@ -17,17 +17,18 @@ setup() {
 
 @test "part-$PART: SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 reach the command" {
 	# One isolate per signal, all at once; each command traps all six,
-	# says it is ready, and says which one came.
+	# says it is ready, and says which one came.  (wait returns as soon as
+	# a trapped signal comes, and the trap runs: sh(1), "wait".)
 	local signal pid
 	local -A pids=()
 	for signal in INT TERM HUP QUIT USR1 USR2; do
 		container_path "ready.$signal"
 		isolate_in_background sh -c '
 			for s in INT TERM HUP QUIT USR1 USR2; do
-				trap "echo got $s; exit 100" "$s"
+				trap "echo got $s; kill \$!; exit 100" "$s"
 			done
 			: >"$1"
-			while :; do sleep 0.05; done' sh "$INSIDE_PATH" \
+			sleep 1000 & wait' sh "$INSIDE_PATH" \
 			>"$BATS_TEST_TMPDIR/out.$signal" &
 		pids[$signal]=$!
 	done
@@ -58,8 +59,8 @@ setup() {
 	env --default-signal --ignore-signal=HUP "$TEST_MARK" sh -c \
 		'"$@" 2>"$0.stderr" & echo $! >"$0"; wait' "$BATS_TEST_TMPDIR/isolate.pid" \
 		"$(isolate_binary)" "${ROOTFS_ARGS[@]}" --stop-timeout 1000 sh -c '
-			trap "echo got TERM >\"\$1\"; exit 100" TERM; : >"$2"
-			while :; do sleep 0.05; done' sh "$INSIDE_PATH" "$inside_ready" &
+			trap "echo got TERM >\"\$1\"; kill \$!; exit 100" TERM; : >"$2"
+			sleep 1000 & wait' sh "$INSIDE_PATH" "$inside_ready" &
 	local parent=$!
 	wait_until test -e "$ready"
 	pid=$(cat "$BATS_TEST_TMPDIR/isolate.pid")
@@ -205,12 +206,17 @@ either_gone() {
 	# no handler for: --init makes it PID 2.
 	((PART >= 3)) && init=(--init)
 	ulimit -c 0	# no core files from the signals that dump one
-	# One isolate per signal, all at once.
+	# One isolate per signal, all at once.  Each command says it is ready
+	# just before it becomes sleep: one look for the sleep then finds it
+	# (polling for it from the start would scan /proc dozens of times).
 	for sig in HUP INT QUIT ILL ABRT FPE SEGV PIPE ALRM TERM USR1 USR2; do
-		isolate_in_background "${init[@]}" sleep 1000 &
+		container_path "ready.$sig"
+		isolate_in_background "${init[@]}" sh -c ': >"$1"; exec sleep 1000' sh "$INSIDE_PATH" &
 		pids[$sig]=$!
 	done
 	for sig in "${!pids[@]}"; do
+		container_path "ready.$sig"
+		wait_until test -e "$HOST_PATH"
 		wait_until descendant "${pids[$sig]}" sleep >/dev/null
 		kill -s "$sig" "$(descendant "${pids[$sig]}" sleep)"
 	done
@@ -228,7 +234,7 @@ either_gone() {
 	for i in $(seq 50); do
 		isolate_in_background sleep 1000 >/dev/null 2>&1 &
 		pid=$!
-		sleep "0.0$((RANDOM % 40))"
+		pause "0.0$((RANDOM % 40))"
 		kill -KILL "$pid"
 		wait "$pid" || true
 	done
