@@ -70,7 +70,9 @@ succeeds: the stage is not expected to stop it.
 | type into the caller's terminal (TIOCSTI) | leaks | refused      | refused   | refused   |
 
 The shared contract ([tests/suites/contract.bats](../tests/suites/contract.bats))
-holds in every stage: exit codes, signals, argument pass-through, only
-fds 0-2 reaching the command, and nothing left behind after 50 random
-SIGKILLs of isolate.
+holds in every stage: exit codes, argument pass-through, only fds 0-2
+reaching the command; and so do the signal tests
+([tests/suites/signals.bats](../tests/suites/signals.bats)): the signals
+passed on, 128+N, the stop timeout, a dying parent, and nothing left
+behind after 50 random SIGKILLs of isolate.
 ESCAPES
