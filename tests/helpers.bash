@@ -295,6 +295,14 @@ as_nobody() {
 	env "$TEST_MARK" "${NOBODY[@]}" "$@"
 }
 
+# same OBSERVED EXPECTED: whether they are equal; if not, it says both
+# (a failed [[ ]] shows only its own text, not the values it compared).
+same() {
+	[[ $1 == "$2" ]] && return 0
+	printf 'observed: %s\nexpected: %s\n' "$1" "$2"
+	return 1
+}
+
 # Wait for the background job PID and set $status to its exit status
 # (`run wait` cannot: run's subshell is not the job's parent).
 wait_status() {

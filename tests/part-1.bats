@@ -21,7 +21,7 @@ setup() {
 	host=$(cat /proc/sys/kernel/hostname)
 	run -0 isolate --hostname box-1 cat /proc/sys/kernel/hostname
 	[[ $output == box-1 ]]
-	[[ $(cat /proc/sys/kernel/hostname) == "$host" ]]
+	same "$(cat /proc/sys/kernel/hostname)" "$host"
 }
 
 @test "part-1: a host name the command sets never reaches the host" {
@@ -29,7 +29,7 @@ setup() {
 	run -0 isolate sh -c 'echo changed-inside >/proc/sys/kernel/hostname &&
 		cat /proc/sys/kernel/hostname'
 	[[ $output == changed-inside ]]
-	[[ $(cat /proc/sys/kernel/hostname) == "$host" ]]
+	same "$(cat /proc/sys/kernel/hostname)" "$host"
 }
 
 @test "part-1: without --hostname the command starts with the host's name" {

@@ -68,7 +68,7 @@ stop_sleeper() {
 	run -0 isolate --map-uid 1234 --map-gid 5678 sh -c \
 		'echo made-inside >"$1/file"; stat -c %u:%g "$1/file"' sh "$dir"
 	[[ $output == 0:0 ]]
-	[[ $(stat -c %u:%g "$dir/file") == 1234:5678 ]]
+	same "$(stat -c %u:%g "$dir/file")" 1234:5678
 }
 
 @test "part-2: the command reopens its stdout and stderr pipes by path, though they are the caller's" {

@@ -120,7 +120,7 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 	before=$(find "$ROOTFS" -printf '%P %M %U:%G\n' | sort)
 	run -0 isolate --init --hostname c3 sh -c 'ls / >/dev/null; echo done'
 	[[ $output == done ]]
-	[[ $(find "$ROOTFS" -printf '%P %M %U:%G\n' | sort) == "$before" ]]
+	same "$(find "$ROOTFS" -printf '%P %M %U:%G\n' | sort)" "$before"
 }
 
 @test "part-3: without --init, PID 1 ignores a signal it has no handler for" {
@@ -152,7 +152,7 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 	kill -TERM "$pid"
 	wait_status "$pid"
 	[[ $status -eq 137 ]]
-	[[ $(head -n 1 "$BATS_TEST_TMPDIR/stderr") == "isolate: stop the command: still running 1 s after SIGTERM; sent SIGKILL" ]]
+	same "$(head -n 1 "$BATS_TEST_TMPDIR/stderr")" "isolate: stop the command: still running 1 s after SIGTERM; sent SIGKILL"
 }
 
 @test "part-3: as PID 1, a writer to a closed pipe is not killed by SIGPIPE; with --init it is (141)" {

@@ -95,7 +95,7 @@ ip route | awk "/^default/ {print \$3}"'
 	[[ $(echo ${lines[1]}) == "${lines[2]%/30} box" ]]
 	run -0 isolate --net none sh -c 'grep -c localhost /etc/hosts; grep "$(hostname)" /etc/hosts'
 	[[ $(echo $output) == "2 127.0.1.1 $(hostname)" ]]
-	[[ $(cat "$ROOTFS/etc/hostname" "$ROOTFS/etc/hosts"; find "$ROOTFS" -printf '%P %M %U:%G %s\n' | sort) == "$before" ]]
+	same "$(cat "$ROOTFS/etc/hostname" "$ROOTFS/etc/hosts"; find "$ROOTFS" -printf '%P %M %U:%G %s\n' | sort)" "$before"
 }
 
 @test "part-4: lo and eth0 are up inside" {
@@ -139,7 +139,7 @@ read_from() (
 	host_addr=${host_addr%/30}
 	container=${host_addr%.*}.$((${host_addr##*.} + 1))
 	wait_until read_from "$container" 8080 >"$BATS_TEST_TMPDIR/reply" 2>/dev/null
-	[[ $(cat "$BATS_TEST_TMPDIR/reply") == hello-from-inside ]]
+	same "$(cat "$BATS_TEST_TMPDIR/reply")" hello-from-inside
 	wait_status "$pid"
 	[[ $status -eq 0 ]]
 }

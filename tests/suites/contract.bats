@@ -187,7 +187,7 @@ setup() {
 	run -0 closed env "$TEST_MARK" "$(isolate_binary)" "${ROOTFS_ARGS[@]}" -v \
 		sh -c 'ls /proc/self/fd >"$1"' sh "$INSIDE_PATH"
 	# ls gets its directory on the lowest free fd, 0; its stdout is 1.
-	[[ $(echo $(cat "$HOST_PATH")) == "0 1" ]]
+	same "$(echo $(cat "$HOST_PATH"))" "0 1"
 }
 
 @test "part-$PART: with stdin and stderr closed, isolate's setup pipe stays off them while the command runs" {

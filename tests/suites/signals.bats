@@ -70,7 +70,7 @@ setup() {
 	wait_until process_gone "$pid"
 	echo "isolate's stderr:"
 	cat "$BATS_TEST_TMPDIR/isolate.pid.stderr"
-	[[ $(cat "$HOST_PATH" 2>/dev/null) == "got TERM" ]]
+	same "$(cat "$HOST_PATH" 2>/dev/null)" "got TERM"
 }
 
 @test "part-$PART: the command starts with the caller's signal mask, not isolate's" {

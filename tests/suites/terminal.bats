@@ -275,7 +275,7 @@ hangup" sh -c 'exec "$@" </dev/null' sh "${ISOLATE[@]}" --stop-timeout 1 \
 	on_terminal wait sh -c 'printf "a\nb\r\n" | "$@" cat >"$0"' "$HOST_PATH" \
 		"${ISOLATE[@]}"
 	check status 0
-	[[ $(od -An -c "$HOST_PATH" | tr -s ' ') == " a \n b \r \n" ]]
+	same "$(od -An -c "$HOST_PATH" | tr -s ' ')" " a \n b \r \n"
 }
 
 @test "part-$PART: in a terminal, tty names the command's own terminal" {
