@@ -3,8 +3,8 @@
 #
 #   tests/deps.sh build   a C compiler and make
 #   tests/deps.sh rootfs  busybox-static, for make rootfs
-#   tests/deps.sh test    all of the above, plus bats, GNU parallel,
-#                         iproute2, procps, util-linux, strace
+#   tests/deps.sh test    all of the above, plus bats, iproute2,
+#                         procps, util-linux, strace
 #   tests/deps.sh bench|valgrind|lint   hyperfine and bubblewrap |
 #                         valgrind | cppcheck and shellcheck
 #
@@ -27,7 +27,6 @@ rootfs)
 test)
 	need busybox busybox-static
 	need bats bats
-	need parallel parallel
 	need ip iproute2
 	need pgrep procps
 	need setpriv util-linux
