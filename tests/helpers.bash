@@ -41,6 +41,12 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86
 # carries in its environment, so that teardown can find any that
 # outlived the test, even when tests run in parallel.  Plain variables:
 # a test runs isolate hundreds of times, and each $(...) is a fork.
+# A shared suite (tests/suites/NAME.bats) runs once per stage, through
+# its links tests/part-N-NAME.bats: the stage under test is in that name.
+if [[ -z ${PART:-} && $BATS_TEST_FILENAME == */part-[0-9]-*.bats ]]; then
+	PART=${BATS_TEST_FILENAME##*/part-}
+	PART=${PART%%-*}
+fi
 case $ISOLATE_VARIANT in
 normal) ISOLATE_REAL=$REPO/part-${PART:-0}/isolate ;;
 sanitized) ISOLATE_REAL=$REPO/part-${PART:-0}/isolate-sanitized ;;

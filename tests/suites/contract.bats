@@ -6,8 +6,6 @@
 # This file runs once per stage: tests/part-N-contract.bats is a symlink
 # to it, and the stage under test comes from that name.
 
-PART=${BATS_TEST_FILENAME##*/part-}
-PART=${PART%-contract.bats}
 # On the sanitized build, LeakSanitizer runs at each exit (see helpers).
 DETECT_LEAKS=1
 load helpers

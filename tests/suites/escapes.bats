@@ -7,8 +7,6 @@
 #
 # Runs once per stage: tests/part-N-escapes.bats links here.
 
-PART=${BATS_TEST_FILENAME##*/part-}
-PART=${PART%-escapes.bats}
 load helpers
 
 setup() {

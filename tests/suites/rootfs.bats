@@ -5,8 +5,6 @@
 #
 # Runs for parts 3 and 4: tests/part-N-rootfs.bats links here.
 
-PART=${BATS_TEST_FILENAME##*/part-}
-PART=${PART%-rootfs.bats}
 load helpers
 
 setup() {

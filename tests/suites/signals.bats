@@ -6,8 +6,6 @@
 # This file runs once per stage: tests/part-N-signals.bats is a symlink
 # to it, and the stage under test comes from that name.
 
-PART=${BATS_TEST_FILENAME##*/part-}
-PART=${PART%-signals.bats}
 load helpers
 
 setup() {

@@ -11,8 +11,6 @@
 #
 # Runs once per stage: tests/part-N-terminal.bats links here.
 
-PART=${BATS_TEST_FILENAME##*/part-}
-PART=${PART%-terminal.bats}
 load helpers
 
 setup() {
