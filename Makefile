@@ -5,7 +5,8 @@
 #   make demo          build, then show live what each stage isolates
 #   make rootfs        ./rootfs, from Debian's busybox-static (parts 3, 4)
 #   make test          the whole suite, on the normal and the sanitized build
-#   make test-part-N   one stage's suite, its contract and escapes, and the docs
+#   make test-part-N   one stage's suite, with the shared suites it runs
+#   make test-docs     the chapters against the code and the messages
 #   make diff A=1 B=2  what stage B adds to stage A
 #   make stress        1000 random SIGKILLs per stage, 200 containers at once
 #   make flake RUNS=5  the whole suite RUNS times, twice at once, under stress
@@ -27,7 +28,7 @@ JOBS      ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 export CC CFLAGS
 
 .PHONY: all $(PARTS) sanitized demo test test-sanitized clean diff deps-test
-.PHONY: deps-rootfs stress valgrind lint bench lab test-tools flake mutate
+.PHONY: test-docs deps-rootfs stress valgrind lint bench lab test-tools flake mutate
 .PHONY: $(PARTS:part-%=test-part-%)
 
 all: $(PARTS)
@@ -97,6 +98,9 @@ test-sanitized: deps-test
 $(PARTS:part-%=test-part-%): test-part-%: deps-test
 	$(MAKE) part-$* rootfs test-tools
 	tests/run --jobs $(JOBS) --part $* -- normal
+
+test-docs: deps-test
+	tests/run --docs
 
 stress: all rootfs
 	tests/stress.sh $(PARTS)

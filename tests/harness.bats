@@ -24,7 +24,7 @@ as_a_test() {
 		mount -t sysfs sysfs /sys || exit 90
 		bats_require_minimum_version() { :; }
 		skip() { echo "skip: $*"; exit 91; }
-		BATS_TEST_DIRNAME=$1 BATS_TEST_TMPDIR=$2 PART=3 TEARDOWN_WAIT=1
+		BATS_TEST_DIRNAME=$1 BATS_TEST_TMPDIR=$2 BATS_FILE_TMPDIR=$2 PART=3 TEARDOWN_WAIT=1
 		source "$1/helpers.bash"
 		REPO=${FAKE_REPO:-$REPO}
 		setup
@@ -101,4 +101,34 @@ as_a_test() {
 		exit 0'
 	[[ $status -eq 0 ]] || { echo "exit $status: $output"; false; }
 	[[ $output == *"+rootfs changed: etc"* ]]
+}
+
+@test "harness: after a teardown that failed, the next test starts from a fresh snapshot" {
+	require_rootfs
+	# Three tests of one file: a clean one (its teardown's snapshot is the
+	# next one's start), one that leaves a mount, and one that must not
+	# fail for it.
+	as_a_test 'teardown || exit 1
+		BATS_TEST_TMPDIR=$(mktemp -d "$BATS_FILE_TMPDIR/next.XXXXXX"); setup
+		mount -t tmpfs leaked "$REPO/rootfs/tmp" || exit 90
+		teardown && exit 2
+		BATS_TEST_TMPDIR=$(mktemp -d "$BATS_FILE_TMPDIR/next.XXXXXX"); setup
+		teardown || exit 3
+		umount "$REPO/rootfs/tmp"'
+	[[ $status -eq 0 ]] || { echo "exit $status: $output"; false; }
+}
+
+@test "harness: a test that hangs stops its file's run, is named, and leaves no process" {
+	# tests/run in a checkout of its own, whose only suite hangs in its
+	# second test.
+	local repo=$BATS_TEST_TMPDIR/repo
+	mkdir -p "$repo/tests" "$repo/part-1"
+	cp "$REPO/tests/run" "$repo/tests/"
+	printf '%s\n' '@test "first" { true; }' \
+		'@test "second" { env "$1" sleep 1000; }' >"$repo/tests/part-1.bats"
+	sed -i "s|\"\$1\"|$TEST_MARK|" "$repo/tests/part-1.bats"
+	run -1 env ISOLATE_SUITE_TIMEOUT=2 "$repo/tests/run" --part 1 -- normal
+	[[ $output == *"ok 1 first"*"part-1 (normal) stopped after 2 s: the test after the last one above hung"* ]]
+	[[ ${lines[-1]} == "1 passed, 1 failed, 0 skipped" ]]
+	WAIT_SECONDS=15 wait_until no_marked_processes
 }
