@@ -16,6 +16,7 @@
 #   make lint          cppcheck on the C, shellcheck on the scripts
 #   make bench         start-up times against unshare, bwrap and crun
 #   make lab PART=N DEST=DIR   a lab copy with part-N's lesson to write
+#   make grade PART=N LAB=DIR  a student's lab, graded by this checkout's tests
 #   make clean
 #
 # CC and CFLAGS are passed on to every stage, e.g. `make CC=clang`.
@@ -28,7 +29,7 @@ JOBS      ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 export CC CFLAGS
 
 .PHONY: all $(PARTS) sanitized demo test test-sanitized clean diff deps-test
-.PHONY: test-docs deps-rootfs stress valgrind lint bench lab test-tools flake mutate
+.PHONY: test-docs grade deps-rootfs stress valgrind lint bench lab test-tools flake mutate
 .PHONY: $(PARTS:part-%=test-part-%)
 
 all: $(PARTS)
@@ -63,9 +64,9 @@ deps-test:
 # ptys...); faults.so, which LD_PRELOAD puts into isolate to make a rare
 # moment happen every time (a parent dying at the worst point of the
 # setup); launch, through which every test starts isolate, and leftovers,
-# which every teardown runs.
+# which every teardown runs; sandbox, in which make grade runs a lab.
 TEST_TOOLS := tests/ptyrun tests/probe tests/escape tests/faults.so tests/leftovers \
-	tests/launch
+	tests/launch tests/sandbox
 test-tools: $(TEST_TOOLS)
 
 tests/ptyrun: tests/ptyrun.c
@@ -81,6 +82,9 @@ tests/leftovers: tests/leftovers.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 tests/launch: tests/launch.c
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+tests/sandbox: tests/sandbox.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 tests/faults.so: tests/faults.c
@@ -136,6 +140,12 @@ bench: all rootfs
 lab:
 	@test -n "$(PART)" -a -n "$(DEST)" || { echo "usage: make lab PART=N DEST=DIR"; exit 2; }
 	tests/mklab.sh $(PART) $(DEST)
+
+# A student's lab, graded by this checkout's own tests.
+grade: deps-test
+	@test -n "$(PART)" -a -n "$(LAB)" || { echo "usage: make grade PART=N LAB=DIR"; exit 2; }
+	$(MAKE) rootfs test-tools
+	tests/grade.sh $(PART) $(LAB)
 
 diff:
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make diff A=1 B=2"; exit 2; }

@@ -94,9 +94,13 @@ rootfs_args() {
 	fi
 }
 
+# IN_NET: a command prefix that runs isolate in another network
+# namespace (part-4.bats's own_host_network), or nothing.
+IN_NET=()
+
 isolate() {
 	rootfs_args
-	"$LAUNCH" "$BATS_TEST_TMPDIR/isolate.pids" "$TEST_MARK" "$ISOLATE_REAL" \
+	"${IN_NET[@]}" "$LAUNCH" "$BATS_TEST_TMPDIR/isolate.pids" "$TEST_MARK" "$ISOLATE_REAL" \
 		"${ROOTFS_ARGS[@]}" "$@"
 }
 
@@ -130,12 +134,14 @@ container_path() {
 # removal take 30 ms here instead of 100 (ext4 makes and frees an inode
 # per symlink).  A symlink cannot be written through to its own inode
 # (writing to bin/ls writes the copy's own bin/busybox), so no test and
-# no bug can change another test's copy.
+# no bug can change another test's copy.  The copy belongs to whoever
+# runs the suite: root, or root of make grade's sandbox, where a file of
+# the host's root would show as uid 65534 and cp -a give it to nobody.
 copy_rootfs() {
 	local master=$BATS_RUN_TMPDIR/rootfs files=()
 	if [[ ! -e $master.files ]]; then
 		rm -rf "$master"
-		cp -a "$REPO/rootfs" "$master"
+		cp -a --no-preserve=ownership "$REPO/rootfs" "$master"
 		(cd "$master" && find . -type f) >"$master.files"
 	fi
 	mapfile -t files <"$master.files"
@@ -143,7 +149,7 @@ copy_rootfs() {
 		(cd "$master" && exec cp -a --remove-destination --parents -t "$1" "${files[@]}")
 	else	# $TMPDIR on another filesystem than /tmp: no hard links
 		rm -rf "$1"
-		cp -a "$REPO/rootfs" "$1"
+		cp -a --no-preserve=ownership "$REPO/rootfs" "$1"
 	fi
 }
 
@@ -152,7 +158,7 @@ copy_rootfs() {
 # background jobs (SIGINT, SIGQUIT) back to their defaults.
 isolate_in_background() {
 	rootfs_args
-	exec "$LAUNCH" --default-signals "$BATS_TEST_TMPDIR/isolate.pids" "$TEST_MARK" \
+	exec "${IN_NET[@]}" "$LAUNCH" --default-signals "$BATS_TEST_TMPDIR/isolate.pids" "$TEST_MARK" \
 		"$ISOLATE_REAL" "${ROOTFS_ARGS[@]}" "$@"
 }
 
@@ -198,6 +204,14 @@ require_root() {
 # Rootless tests need the kernel to let an unprivileged user create a
 # user namespace (Debian's kernel.unprivileged_userns_clone, Ubuntu's
 # AppArmor restriction, user.max_user_namespaces can forbid it).
+# require_host_root WHY: skip in make grade's sandbox (ISOLATE_SANDBOXED),
+# whose root is not the host's: a test that shows what root inside can
+# do to the host (a negative control) has nothing to show there.
+require_host_root() {
+	[[ -z ${ISOLATE_SANDBOXED:-} ]] ||
+		skip "make grade's sandbox: its root is not the host's, and $1"
+}
+
 require_unprivileged_userns() {
 	"${NOBODY[@]}" unshare --user true 2>/dev/null ||
 		skip "this kernel does not let an unprivileged user create a user namespace"
@@ -207,8 +221,15 @@ require_unprivileged_userns() {
 # whole seconds).  EPOCHREALTIME, in microseconds, not SECONDS: SECONDS
 # ticks once a second, so a one-second wait could end at once.
 wait_until() {
-	local deadline=$((${EPOCHREALTIME//[.,]/} + ${WAIT_SECONDS:-10} * 1000000))
+	local deadline=$((${EPOCHREALTIME//[.,]/} + ${WAIT_SECONDS:-10} * 1000000)) status
 	until "$@"; do
+		status=$?
+		# A check that can never succeed any more says so: fail now, not
+		# at the deadline (a lab's failing stage must not cost minutes).
+		if ((status == NEVER)); then
+			echo "gave up waiting for: $* (the process has ended)" >&2
+			return 1
+		fi
 		if ((${EPOCHREALTIME//[.,]/} >= deadline)); then
 			echo "timed out waiting for: $*" >&2
 			return 1
@@ -238,7 +259,20 @@ marked_pids() {
 	done < <(leftovers --mark "$TEST_MARK")
 }
 
-# The pid of a descendant of PID (child, grandchild...) named COMM.
+# A check's status when what it waits for can never come (wait_until
+# gives up at once).
+NEVER=99
+
+# ready FILE PID: FILE exists (the command made it once it was ready);
+# if PID, which was to lead to it, has ended first, it never will.
+ready() {
+	[[ -e $1 ]] && return 0
+	process_gone "$2" || return 1
+	[[ -e $1 ]] || return "$NEVER"
+}
+
+# The pid of a descendant of PID (child, grandchild...) named COMM; if
+# PID has ended, none will come (status NEVER).
 # Polled often, so it forks nothing but its own subshell: it reads each
 # /proc/*/stat once (the field after "(comm) STATE" is the parent's pid)
 # and walks down from PID.  The subshell drops bats' DEBUG trap, which
@@ -247,6 +281,7 @@ descendant() (
 	trap - DEBUG
 	local dir stat ppid pid child name
 	local -A children=()
+	process_gone "$1" && exit "$NEVER"
 	for dir in /proc/[0-9]*; do
 		read -r stat 2>/dev/null <"$dir/stat" || continue
 		stat=${stat##*) }
@@ -274,7 +309,7 @@ descendant() (
 # The pid of the child of ISOLATE_PID once it runs a program named COMM.
 child_running() {
 	local child
-	child=$(descendant "$1" "$2") || return 1
+	child=$(descendant "$1" "$2") || return
 	[[ $(ppid_of "$child") == "$1" ]] || return 1
 	echo "$child"
 }
@@ -335,6 +370,62 @@ as_nobody() {
 
 # same OBSERVED EXPECTED: whether they are equal; if not, it says both
 # (a failed [[ ]] shows only its own text, not the values it compared).
+# error_is EXACT [OBJECT...]: isolate's stderr is one error line,
+# "isolate: ..." naming what failed, and nothing else but hint lines
+# ("isolate: hint: ...") and the usage line ("Try 'isolate --help'...").
+# The reference stages must print EXACT, their documented message
+# (docs/troubleshooting.md).  A lab (ISOLATE_LAB=1, set by make grade)
+# is graded on what the line must carry, not on its wording: each
+# OBJECT (the path, option, value or system's reason the user needs).
+error_is() {
+	local exact=$1 object line
+	shift
+	if [[ ${stderr_lines[0]:-} != "isolate: "* ]]; then
+		printf 'isolate printed: %s\nexpected a line starting "isolate: "\n' "${stderr_lines[0]:-(nothing)}"
+		return 1
+	fi
+	for line in "${stderr_lines[@]:1}"; do
+		if [[ $line != "isolate: hint: "* && $line != "Try 'isolate --help'"* ]]; then
+			printf 'isolate printed: %s\nand then: %s\nexpected one line, and hints\n' "${stderr_lines[0]}" "$line"
+			return 1
+		fi
+	done
+	if [[ -z ${ISOLATE_LAB:-} ]]; then
+		same "${stderr_lines[0]}" "$exact"
+		return
+	fi
+	for object; do
+		if [[ ${stderr_lines[0]} != *"$object"* ]]; then
+			printf 'isolate printed: %s\nexpected it to name: %s\n' "${stderr_lines[0]}" "$object"
+			return 1
+		fi
+	done
+}
+
+# error_matches REGEX [OBJECT...]: the same, where the reference's
+# message holds a value the test cannot know (a pid): it must match REGEX.
+error_matches() {
+	local regex=$1
+	shift
+	if [[ -z ${ISOLATE_LAB:-} && ${stderr_lines[0]:-} != "isolate: "* ]]; then
+		printf 'isolate printed: %s\nexpected a line starting "isolate: "\n' "${stderr_lines[0]:-(nothing)}"
+		return 1
+	fi
+	if [[ -z ${ISOLATE_LAB:-} && ! ${stderr_lines[0]} =~ $regex ]]; then
+		printf 'isolate printed: %s\nexpected it to match: %s\n' "${stderr_lines[0]}" "$regex"
+		return 1
+	fi
+	error_is "${stderr_lines[0]}" "$@"
+}
+
+# hint_is EXACT: the line after the error is the reference's hint.  Hints
+# are the reference's documentation (each has its entry in
+# troubleshooting.md): a lab is not graded on them.
+hint_is() {
+	[[ -n ${ISOLATE_LAB:-} ]] && return 0
+	same "${stderr_lines[1]:-}" "$1"
+}
+
 same() {
 	[[ $1 == "$2" ]] && return 0
 	printf 'observed: %s\nexpected: %s\n' "$1" "$2"
@@ -391,8 +482,9 @@ assert_host_pid_namespace() {
 }
 
 # The network namespace is the host's, with the host's links (iso* links
-# are other tests' containers, coming and going, so they are left out).
-links_probe='ip -o link | awk -F": " "{print \$2}" | cut -d@ -f1 | grep -v "^iso" | sort'
+# are other tests' containers, coming and going, so they are left out,
+# with what ip says of one that went while it listed them).
+links_probe='ip -o link 2>/dev/null | awk -F": " "{print \$2}" | cut -d@ -f1 | grep -v "^iso" | sort'
 assert_host_network_namespace() {
 	run -0 isolate sh -c "readlink /proc/self/ns/net; $links_probe"
 	[[ ${lines[0]} == "$(namespace_of net)" ]]

@@ -26,8 +26,7 @@ setup() {
 
 @test "part-1: a host name the command sets never reaches the host" {
 	host=$(cat /proc/sys/kernel/hostname)
-	run -0 isolate sh -c 'echo changed-inside >/proc/sys/kernel/hostname &&
-		cat /proc/sys/kernel/hostname'
+	run -0 isolate sh -c 'hostname changed-inside && cat /proc/sys/kernel/hostname'
 	[[ $output == changed-inside ]]
 	same "$(cat /proc/sys/kernel/hostname)" "$host"
 }
@@ -42,14 +41,20 @@ setup() {
 	run -0 isolate --hostname "$name64" cat /proc/sys/kernel/hostname
 	[[ $output == "$name64" ]]
 	run --separate-stderr -125 isolate --hostname "${name64}b" true
-	[[ ${stderr_lines[0]} == "isolate: --hostname: 'aaaaaaaaaaaaaaaaaaaa...' is 65 bytes long; the most is 64" ]]
+	error_is "isolate: --hostname: 'aaaaaaaaaaaaaaaaaaaa...' is 65 bytes long; the most is 64" --hostname 64
 }
 
 @test "part-1: -v traces each setup step on stderr, and stdout stays the command's" {
 	run --separate-stderr -0 isolate -v --hostname traced echo out
 	[[ $output == out ]]
-	[[ ${stderr_lines[0]} =~ ^isolate:\ cloned\ pid\ [0-9]+\ into\ a\ new\ UTS\ namespace$ ]]
-	[[ $stderr == *"isolate: host name set to traced"* ]]
+	# A lab is graded on the step that sets the name naming it, not on
+	# the reference's wording.
+	if [[ -n ${ISOLATE_LAB:-} ]]; then
+		[[ $stderr == *"isolate: "*traced* ]]
+	else
+		[[ ${stderr_lines[0]} =~ ^isolate:\ cloned\ pid\ [0-9]+\ into\ a\ new\ UTS\ namespace$ ]]
+		[[ $stderr == *"isolate: host name set to traced"* ]]
+	fi
 }
 
 @test "part-1: without -v isolate prints nothing of its own" {
@@ -59,8 +64,8 @@ setup() {
 
 @test "part-1: without root, cloning the UTS namespace fails with 125 and a hint" {
 	run --separate-stderr -125 "${NOBODY[@]}" "$ISOLATE_REAL" true
-	[[ ${stderr_lines[0]} == "isolate: clone with CLONE_NEWUTS: Operation not permitted" ]]
-	[[ ${stderr_lines[1]} == "isolate: hint: a new UTS namespace needs CAP_SYS_ADMIN: run part-1 as root" ]]
+	error_is "isolate: clone with CLONE_NEWUTS: Operation not permitted" "Operation not permitted"
+	hint_is "isolate: hint: a new UTS namespace needs CAP_SYS_ADMIN: run part-1 as root"
 }
 
 # Negative controls: part-1 shares every other namespace with the host.

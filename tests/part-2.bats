@@ -127,15 +127,15 @@ stop_sleeper() {
 
 @test "part-2: bad --map-uid and --map-gid values are refused (125)" {
 	run --separate-stderr -125 isolate --map-uid abc true
-	[[ ${stderr_lines[0]} == "isolate: --map-uid: 'abc' is not a user or group id" ]]
+	error_is "isolate: --map-uid: 'abc' is not a user or group id" --map-uid abc
 	run --separate-stderr -125 isolate --map-gid -1 true
-	[[ ${stderr_lines[0]} == "isolate: --map-gid: '-1' is not a user or group id" ]]
+	error_is "isolate: --map-gid: '-1' is not a user or group id" --map-gid -1
 	run --separate-stderr -125 isolate --map-uid 4294967295 true
-	[[ ${stderr_lines[0]} == "isolate: --map-uid: 4294967295 is out of range (0 to 4294967294)" ]]
+	error_is "isolate: --map-uid: 4294967295 is out of range (0 to 4294967294)" --map-uid 4294967295
 	run --separate-stderr -125 isolate --map-uid 99999999999999999999 true
-	[[ ${stderr_lines[0]} == *"is out of range (0 to 4294967294)" ]]
+	error_matches '^isolate: --map-uid: [0-9]+ is out of range \(0 to 4294967294\)$' --map-uid
 	run --separate-stderr -125 isolate --map-gid "" true
-	[[ ${stderr_lines[0]} == "isolate: --map-gid: '' is not a user or group id" ]]
+	error_is "isolate: --map-gid: '' is not a user or group id" --map-gid
 }
 
 @test "part-2: rootless, an unprivileged user is root inside, with its host name" {
@@ -153,10 +153,12 @@ stop_sleeper() {
 	require_unprivileged_userns
 	bin=$(binary_for_nobody)
 	run --separate-stderr -125 as_nobody "$bin" --map-uid 0 true
-	[[ ${stderr_lines[0]} =~ ^isolate:\ write\ /proc/[0-9]+/uid_map\ \"0\ 0\ 1\":\ Operation\ not\ permitted$ ]]
-	[[ ${stderr_lines[1]} == "isolate: hint: without root, you can map only your own id (uid 65534, gid 65534)" ]]
+	error_matches '^isolate: write /proc/[0-9]+/uid_map "0 0 1": Operation not permitted$' \
+		uid_map "Operation not permitted"
+	hint_is "isolate: hint: without root, you can map only your own id (uid 65534, gid 65534)"
 	run --separate-stderr -125 as_nobody "$bin" --map-gid 0 true
-	[[ ${stderr_lines[0]} =~ ^isolate:\ write\ /proc/[0-9]+/gid_map\ \"0\ 0\ 1\":\ Operation\ not\ permitted$ ]]
+	error_matches '^isolate: write /proc/[0-9]+/gid_map "0 0 1": Operation not permitted$' \
+		gid_map "Operation not permitted"
 }
 
 @test "part-2: where user namespaces are turned off, the error names the setting" {
@@ -166,8 +168,9 @@ stop_sleeper() {
 	bin=$(binary_for_nobody)
 	run --separate-stderr -125 isolate sh -c \
 		'echo 0 >/proc/sys/user/max_user_namespaces && exec "$1" true' sh "$bin"
-	[[ ${stderr_lines[0]} == "isolate: clone with CLONE_NEWUTS | CLONE_NEWUSER: No space left on device" ]]
-	[[ ${stderr_lines[1]} == "isolate: hint: new user namespaces are turned off here: user.max_user_namespaces = 0" ]]
+	error_is "isolate: clone with CLONE_NEWUTS | CLONE_NEWUSER: No space left on device" \
+		"No space left on device"
+	hint_is "isolate: hint: new user namespaces are turned off here: user.max_user_namespaces = 0"
 }
 
 # Negative controls: part-2 still shares these with the host.
@@ -199,8 +202,9 @@ stop_sleeper() {
 	bin=$(binary_for_nobody)
 	# Inside, only 0 is mapped: the default 65534 cannot be.
 	run --separate-stderr -125 isolate sh -c 'exec "$1" true' sh "$bin"
-	[[ ${stderr_lines[0]} =~ ^isolate:\ write\ /proc/[0-9]+/uid_map\ \"0\ 65534\ 1\":\ Operation\ not\ permitted$ ]]
-	[[ ${stderr_lines[1]} == "isolate: hint: 65534 must be mapped in isolate's own user namespace too (/proc/self/uid_map)" ]]
+	error_matches '^isolate: write /proc/[0-9]+/uid_map "0 65534 1": Operation not permitted$' \
+		uid_map "Operation not permitted"
+	hint_is "isolate: hint: 65534 must be mapped in isolate's own user namespace too (/proc/self/uid_map)"
 	# Root inside the inner one is root of the outer one: host uid 65534.
 	run --separate-stderr -0 isolate sh -c \
 		'exec "$1" --map-uid 0 --map-gid 0 sh -c "id -u; cat /proc/self/uid_map"' sh "$bin"

@@ -171,7 +171,7 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 	run -42 isolate --init sh -c 'exit 42'
 	run -137 isolate --init sh -c 'kill -KILL $$'
 	run --separate-stderr -127 isolate --init no-such-command
-	[[ $stderr == "isolate: exec no-such-command: command not found" ]]
+	error_is "isolate: exec no-such-command: command not found" no-such-command
 }
 
 @test "part-3: without --init an orphan stays a zombie; with --init it is reaped" {
@@ -208,9 +208,10 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 
 @test "part-3: a missing or non-directory --rootfs is refused (125), nothing mounted" {
 	run --separate-stderr -125 isolate --rootfs /no/such/dir true
-	[[ $stderr == "isolate: rootfs /no/such/dir: No such file or directory" ]]
+	error_is "isolate: rootfs /no/such/dir: No such file or directory" \
+		/no/such/dir "No such file or directory"
 	run --separate-stderr -125 isolate --rootfs /etc/passwd true
-	[[ $stderr == "isolate: rootfs /etc/passwd: not a directory" ]]
+	error_is "isolate: rootfs /etc/passwd: not a directory" /etc/passwd
 }
 
 @test "part-3: a rootfs whose proc or dev is a symlink is refused (125), nothing mounted through it" {
@@ -223,8 +224,8 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 		run --separate-stderr -125 isolate --rootfs "$dir/fs" true
 		# Refused by the rootfs check, which names the symlink, before
 		# anything is cloned: not later, by the mount, which would not.
-		[[ ${#stderr_lines[@]} -eq 1 && $stderr == "isolate: "*"$dir/fs/$link"* ]]
-		[[ $stderr == "isolate: rootfs $dir/fs/$link: a symlink, refused as a mount point" ]]
+		[[ ${#stderr_lines[@]} -eq 1 ]]
+		error_is "isolate: rootfs $dir/fs/$link: a symlink, refused as a mount point" "$dir/fs/$link"
 		[[ -z $(ls -A "$dir/target") ]]
 	done
 }
@@ -233,8 +234,8 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 	container_path ready
 	chmod 700 "$ROOTFS"
 	run --separate-stderr -125 isolate --map-uid 65534 --map-gid 65534 true
-	[[ ${stderr_lines[0]} == "isolate: chdir $ROOTFS: Permission denied" ]]
-	[[ ${stderr_lines[1]} == "isolate: hint: root inside is uid 65534 on the host, which must be able to read the rootfs" ]]
+	error_is "isolate: chdir $ROOTFS: Permission denied" "$ROOTFS" "Permission denied"
+	hint_is "isolate: hint: root inside is uid 65534 on the host, which must be able to read the rootfs"
 }
 
 @test "part-3: the default rootfs is the checkout's, wherever isolate runs from" {
@@ -251,16 +252,16 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 	cp "$ISOLATE_REAL" "$copy/isolate"
 	run --separate-stderr -125 env "$TEST_MARK" unshare -m \
 		sh -c 'mount -t tmpfs fresh-clone "$1" && exec "$2" true' sh "$REPO" "$copy/isolate"
-	echo "stderr: $stderr"
-	[[ ${stderr_lines[0]} == "isolate: rootfs $REPO/rootfs: No such file or directory" ]]
-	[[ ${stderr_lines[1]} == "isolate: hint: build the default one with: make -C $REPO rootfs" ]]
+	error_is "isolate: rootfs $REPO/rootfs: No such file or directory" \
+		"$REPO/rootfs" "No such file or directory"
+	hint_is "isolate: hint: build the default one with: make -C $REPO rootfs"
 }
 
 @test "part-3: the host's own / as the rootfs is refused (125), by any path" {
 	for root in / // /proc/self/root; do
 		run --separate-stderr -125 isolate --rootfs "$root" true
-		[[ $stderr == "isolate: rootfs $root: the host's own root, refused" ]] ||
-			{ echo "--rootfs $root: $stderr"; false; }
+		error_is "isolate: rootfs $root: the host's own root, refused" "$root" ||
+			{ echo "(--rootfs $root)"; false; }
 	done
 }
 

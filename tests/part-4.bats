@@ -16,12 +16,33 @@ setup() {
 # /sys/class/net lists the links of the network namespace that mounted
 # /sys: the host's (no fork, where `ip link show` costs one).
 no_link() { [[ ! -e /sys/class/net/$1 ]]; }
-# No host address starts with PREFIX (a range that a test uses alone may
-# still be held, for a moment, by a namespace the kernel is tearing down).
-range_free() { ! ip -o -4 addr show | grep -q " inet $1"; }
 
 # The host end exists before its address does: wait for the address.
-has_address() { [[ -n $(ip -o -4 addr show dev "$1" 2>/dev/null) ]]; }
+has_address() { [[ -n $("${IN_NET[@]}" ip -o -4 addr show dev "$1" 2>/dev/null) ]]; }
+
+# own_host_network: the test's isolates run in a network namespace of
+# the test's own, which stands for the host, so that the address ranges
+# it picks are its alone, whatever else the machine runs (another
+# clone's suite picks the same ones).  Sets IN_NET (helpers.bash); the
+# namespace goes with the process that holds it, which
+# end_own_host_network kills.
+own_host_network() {
+	# lo up, as on any host: with it down, binding to any address
+	# succeeds, and isolate would take every gateway for one in use.
+	env "$TEST_MARK" unshare -n sh -c 'ip link set lo up && exec sleep 1000' &
+	HOST_NETWORK=$!
+	wait_until runs_sleep "$HOST_NETWORK"
+	IN_NET=(nsenter -t "$HOST_NETWORK" -n)
+}
+runs_sleep() {
+	local comm
+	read -r comm 2>/dev/null <"/proc/$1/comm" && [[ $comm == sleep ]]
+}
+end_own_host_network() {
+	kill "$HOST_NETWORK"
+	wait "$HOST_NETWORK" || true
+}
+
 
 # Inside: "name state" of each link, and eth0's IPv4 address and the
 # default gateway.
@@ -120,6 +141,29 @@ ip route | awk "/^default/ {print \$3}"'
 	WAIT_SECONDS=30 wait_until no_link "iso$pid"
 }
 
+@test "part-4: the veth's two ends are the host end on the host and eth0 in the container, and nothing else" {
+	# What a veth request built wrong gives (part-4's netlink lab): with
+	# no VETH_INFO_PEER, or a nest whose length leaves it out, the kernel
+	# makes the peer itself, named vethN, on the host, beside the host end.
+	container_path eth0
+	isolate_in_background --init sh -c \
+		'ip -o link show eth0 >"$1.tmp" && mv "$1.tmp" "$1" && exec sleep 1000' sh "$INSIDE_PATH" &
+	local pid=$!
+	wait_until test -e "$HOST_PATH"
+	local host_end inside
+	read -r host_end <"/sys/class/net/iso$pid/ifindex"
+	inside=$(cut -d' ' -f2 "$HOST_PATH")
+	run -0 ip -o link show "iso$pid"
+	echo "inside: $inside; on the host: $output"
+	# eth0's peer is the host end, and the host end's is in another
+	# network namespace ("link-netnsid"), not a link of the host's.
+	same "$inside" "eth0@if$host_end:"
+	[[ $output == "$host_end: iso$pid@if"*" link-netnsid "* ]]
+	kill -TERM "$pid"
+	wait_status "$pid"
+	[[ $status -eq 143 ]]
+}
+
 @test "part-4: the container pings its host end" {
 	run -0 isolate sh -c 'ping -c 1 -W 5 $(ip route | awk "/^default/ {print \$3}")'
 	[[ $output == *"1 packets transmitted, 1 packets received"* ]]
@@ -200,45 +244,48 @@ read_from() (
 @test "part-4: containers never share a /30, even when the range is small" {
 	# A /29 holds two /30s: whichever the pids pick first, the second
 	# container finds the first's gateway in use and takes the other.
-	WAIT_SECONDS=30 wait_until range_free 10.202.0.
+	own_host_network
 	isolate_in_background --net-range 10.202.0.0/29 --init sleep 1000 &
 	local first=$!
 	wait_until has_address "iso$first"
 	run -0 isolate --net-range 10.202.0.0/29 sh -c "$probe; ping -c 1 -W 5 \$(ip route | awk '/^default/ {print \$3}') >/dev/null && echo reached"
 	ours=${lines[1]%/30}	# our eth0: .2 of our /30
-	theirs=$(ip -o -4 addr show dev "iso$first" | awk '{print $4}')
+	theirs=$("${IN_NET[@]}" ip -o -4 addr show dev "iso$first" | awk '{print $4}')
 	theirs=${theirs%/30}	# their gateway: .1 of theirs
 	[[ $((${ours##*.} - 2)) -ne $((${theirs##*.} - 1)) ]]
 	[[ ${lines[-1]} == reached ]]
 	# A /30 holds one: the second is refused.
 	run --separate-stderr -125 isolate --net-range "${theirs%.*}.$((${theirs##*.} - 1))/30" true
-	[[ $stderr == "isolate: --net-range: no /30 of it is free: the host has every one's gateway address" ]]
+	error_is "isolate: --net-range: no /30 of it is free: the host has every one's gateway address" --net-range
+	[[ ${#stderr_lines[@]} -eq 1 ]]
 	kill -TERM "$first"
 	wait_status "$first"
+	end_own_host_network
 }
 
 @test "part-4: --net-range picks where the /30 comes from" {
-	WAIT_SECONDS=30 wait_until range_free 10.201.0.
+	own_host_network
 	run -0 isolate --net-range 10.201.0.0/30 sh -c "$probe"
 	[[ ${lines[1]} == 10.201.0.2/30 ]]
 	[[ ${lines[2]} == 10.201.0.1 ]]
+	end_own_host_network
 }
 
 @test "part-4: bad --net and --net-range values are refused (125)" {
 	run --separate-stderr -125 isolate --net bridge true
-	[[ ${stderr_lines[0]} == "isolate: --net: 'bridge' is not veth or none" ]]
+	error_is "isolate: --net: 'bridge' is not veth or none" --net bridge
 	run --separate-stderr -125 isolate --net-range 10.0.0.0 true
-	[[ ${stderr_lines[0]} == "isolate: --net-range: '10.0.0.0' is not an IPv4 range like 10.200.0.0/16" ]]
+	error_is "isolate: --net-range: '10.0.0.0' is not an IPv4 range like 10.200.0.0/16" --net-range 10.0.0.0
 	run --separate-stderr -125 isolate --net-range 10.0.0.0/31 true
-	[[ ${stderr_lines[0]} == "isolate: --net-range: /31 is not between /8 and /30" ]]
+	error_is "isolate: --net-range: /31 is not between /8 and /30" --net-range 31
 	run --separate-stderr -125 isolate --net-range 300.0.0.0/16 true
-	[[ ${stderr_lines[0]} == *"is not an IPv4 range"* ]]
+	error_matches "^isolate: --net-range: .*is not an IPv4 range" --net-range
 	run --separate-stderr -125 isolate --net-range 10.200.3.7/16 true
-	[[ ${stderr_lines[0]} == "isolate: --net-range: 10.200.3.7 has host bits set for /16" ]]
+	error_is "isolate: --net-range: 10.200.3.7 has host bits set for /16" --net-range 10.200.3.7
 	run --separate-stderr -125 isolate --net-range 127.0.0.0/8 true
-	[[ ${stderr_lines[0]} == "isolate: --net-range: 127.0.0.0/8 is not a unicast range" ]]
+	error_is "isolate: --net-range: 127.0.0.0/8 is not a unicast range" --net-range 127.0.0.0
 	run --separate-stderr -125 isolate --net-range 224.0.0.0/8 true
-	[[ ${stderr_lines[0]} == "isolate: --net-range: 224.0.0.0/8 is not a unicast range" ]]
+	error_is "isolate: --net-range: 224.0.0.0/8 is not a unicast range" --net-range 224.0.0.0
 }
 
 @test "part-4: rootless, a veth is refused with a hint, and --net none works" {
@@ -246,8 +293,8 @@ read_from() (
 	require_unprivileged_userns
 	bin=$(binary_for_nobody)
 	run --separate-stderr -125 as_nobody "$bin" --rootfs "$ROOTFS" true
-	[[ ${stderr_lines[0]} =~ ^isolate:\ create\ veth\ iso[0-9]+:\ Operation\ not\ permitted$ ]]
-	[[ ${stderr_lines[1]} == "isolate: hint: the host end needs root (CAP_NET_ADMIN on the host); rootless, use --net none" ]]
+	error_matches '^isolate: create veth iso[0-9]+: Operation not permitted$' iso "Operation not permitted"
+	hint_is "isolate: hint: the host end needs root (CAP_NET_ADMIN on the host); rootless, use --net none"
 	run -0 as_nobody "$bin" --rootfs "$ROOTFS" --net none sh -c 'echo $$; ip -o link | wc -l'
 	[[ $(echo $output) == "1 1" ]]
 }

@@ -26,27 +26,27 @@ setup() {
 @test "part-$PART: no command is a usage error (125)" {
 	run --separate-stderr -125 isolate
 	[[ -z $output ]]
-	[[ ${stderr_lines[0]} == "isolate: no command given" ]]
+	error_is "isolate: no command given"
 	[[ ${stderr_lines[1]} == "Try 'isolate --help' for more information." ]]
 }
 
 @test "part-$PART: an unknown option is named, exit 125" {
 	run --separate-stderr -125 isolate --no-such-option true
-	[[ ${stderr_lines[0]} == "isolate: unknown or ambiguous option --no-such-option" ]]
+	error_is "isolate: unknown or ambiguous option --no-such-option" --no-such-option
 	run --separate-stderr -125 isolate -x true
-	[[ ${stderr_lines[0]} == "isolate: unknown option -x" ]]
+	error_is "isolate: unknown option -x" -x
 }
 
 @test "part-$PART: an option missing its value is named, exit 125" {
 	run --separate-stderr -125 isolate --hostname
-	[[ ${stderr_lines[0]} == "isolate: option --hostname needs a value" ]]
+	error_is "isolate: option --hostname needs a value" --hostname
 }
 
 @test "part-$PART: a value given to an option that takes none is refused (125)" {
 	run --separate-stderr -125 isolate --verbose=1 true
-	[[ ${stderr_lines[0]} == "isolate: option --verbose takes no value" ]]
+	error_is "isolate: option --verbose takes no value" --verbose
 	run --separate-stderr -125 isolate --verbose -xv true
-	[[ ${stderr_lines[0]} == "isolate: unknown option -x" ]]
+	error_is "isolate: unknown option -x" -x
 }
 
 @test "part-$PART: options stop at the command, which gets its own" {
@@ -57,7 +57,8 @@ setup() {
 @test "part-$PART: -- ends the options: '-- --help' runs a command named --help (127)" {
 	run --separate-stderr -127 isolate -- --help
 	[[ -z $output ]]
-	[[ $stderr == "isolate: exec --help: command not found" ]]
+	error_is "isolate: exec --help: command not found" --help
+	[[ ${#stderr_lines[@]} -eq 1 ]]
 }
 
 @test "part-$PART: arguments reach the command byte for byte" {
@@ -94,11 +95,14 @@ setup() {
 
 @test "part-$PART: a missing command gives 127 and one line" {
 	run --separate-stderr -127 isolate no-such-command-here
-	[[ $stderr == "isolate: exec no-such-command-here: command not found" ]]
+	error_is "isolate: exec no-such-command-here: command not found" no-such-command-here
+	[[ ${#stderr_lines[@]} -eq 1 ]]
 	run --separate-stderr -127 isolate ""
-	[[ $stderr == "isolate: exec : command not found" ]]
+	error_is "isolate: exec : command not found"
 	run --separate-stderr -127 isolate /no/such/path
-	[[ $stderr == "isolate: exec /no/such/path: No such file or directory" ]]
+	error_is "isolate: exec /no/such/path: No such file or directory" \
+		/no/such/path "No such file or directory"
+	[[ ${#stderr_lines[@]} -eq 1 ]]
 }
 
 # The files these tests hand to the command live in a directory that any
@@ -108,12 +112,14 @@ setup() {
 	container_path a-directory
 	mkdir -m 755 "$HOST_PATH"
 	run --separate-stderr -126 isolate "$INSIDE_PATH"
-	[[ $stderr == "isolate: exec $INSIDE_PATH: Permission denied" ]]
+	error_is "isolate: exec $INSIDE_PATH: Permission denied" "$INSIDE_PATH" "Permission denied"
+	[[ ${#stderr_lines[@]} -eq 1 ]]
 	container_path not-executable
 	printf 'echo hi\n' >"$HOST_PATH"
 	chmod 644 "$HOST_PATH"
 	run --separate-stderr -126 isolate "$INSIDE_PATH"
-	[[ $stderr == "isolate: exec $INSIDE_PATH: Permission denied" ]]
+	error_is "isolate: exec $INSIDE_PATH: Permission denied" "$INSIDE_PATH" "Permission denied"
+	[[ ${#stderr_lines[@]} -eq 1 ]]
 }
 
 @test "part-$PART: a script whose interpreter is missing gives 127 and a hint" {
@@ -121,15 +127,16 @@ setup() {
 	printf '#!/no/such/interpreter\n' >"$HOST_PATH"
 	chmod 755 "$HOST_PATH"
 	run --separate-stderr -127 isolate "$INSIDE_PATH"
-	[[ ${stderr_lines[0]} == "isolate: exec $INSIDE_PATH: No such file or directory" ]]
-	[[ ${stderr_lines[1]} == "isolate: hint: $INSIDE_PATH exists: the interpreter on its #! line does not" ]]
+	error_is "isolate: exec $INSIDE_PATH: No such file or directory" "$INSIDE_PATH"
+	hint_is "isolate: hint: $INSIDE_PATH exists: the interpreter on its #! line does not"
 }
 
 @test "part-$PART: a command missing from a \$PATH with an unreadable directory still gives 127" {
 	dir=$(world_writable_dir)
 	mkdir -m 700 "$dir/private"
 	PATH="$dir/private:$PATH" run --separate-stderr -127 isolate no-such-command-here
-	[[ $stderr == "isolate: exec no-such-command-here: command not found" ]]
+	error_is "isolate: exec no-such-command-here: command not found" no-such-command-here
+	[[ ${#stderr_lines[@]} -eq 1 ]]
 }
 
 @test "part-$PART: stdin, stdout and stderr are the command's" {

@@ -60,7 +60,7 @@ setup() {
 
 @test "part-$PART: a bad --env is refused (125)" {
 	run --separate-stderr -125 isolate --env =x true
-	[[ ${stderr_lines[0]} == "isolate: --env: '=x' has no variable name" ]]
+	error_is "isolate: --env: '=x' has no variable name" --env =x
 }
 
 # Inside, with --init: what the command can learn of PID 1, and whether

@@ -33,7 +33,7 @@ setup() {
 	done
 	for signal in "${!pids[@]}"; do
 		container_path "ready.$signal"
-		wait_until test -e "$HOST_PATH"
+		wait_until ready "$HOST_PATH" "${pids[$signal]}"
 		kill -s "$signal" "${pids[$signal]}"
 	done
 	for signal in "${!pids[@]}"; do
@@ -61,7 +61,7 @@ setup() {
 			trap "echo got TERM >\"\$1\"; exit 100" TERM; : >"$2"
 			while :; do sleep 1 & wait; done' sh "$INSIDE_PATH" "$inside_ready" &
 	local parent=$!
-	wait_until test -e "$ready"
+	wait_until ready "$ready" "$parent"
 	pid=$(cat "$BATS_TEST_TMPDIR/isolate.pid")
 	kill -KILL "$parent"
 	wait "$parent" || true
@@ -121,9 +121,9 @@ setup() {
 
 @test "part-$PART: a bad --stop-timeout is refused (125)" {
 	run --separate-stderr -125 isolate --stop-timeout soon true
-	[[ ${stderr_lines[0]} == "isolate: --stop-timeout: 'soon' is not a number of seconds" ]]
+	error_is "isolate: --stop-timeout: 'soon' is not a number of seconds" --stop-timeout soon
 	run --separate-stderr -125 isolate --stop-timeout 86401 true
-	[[ ${stderr_lines[0]} == "isolate: --stop-timeout: 86401 is out of range (0 to 86400)" ]]
+	error_is "isolate: --stop-timeout: 86401 is out of range (0 to 86400)" --stop-timeout 86401
 }
 
 # Start `isolate ARGS...` in the background, its stderr in
@@ -215,7 +215,7 @@ either_gone() {
 	done
 	for sig in "${!pids[@]}"; do
 		container_path "ready.$sig"
-		wait_until test -e "$HOST_PATH"
+		wait_until ready "$HOST_PATH" "${pids[$sig]}"
 		wait_until descendant "${pids[$sig]}" sleep >/dev/null
 		kill -s "$sig" "$(descendant "${pids[$sig]}" sleep)"
 	done
