@@ -65,7 +65,11 @@ awk '
 		if (name == "") return
 		if (state == "pass") printf "PASS  %s\n", name
 		else if (state == "skip") printf "SKIP  %s\n", name
-		else printf "FAIL  %s\n      %s\n", name, (why != "" ? why : (failed_line != "" ? failed_line : "failed"))
+		else {
+			if (why == "") why = (failed_line != "" ? failed_line : "failed")
+			gsub(/\r|\^M|\\r\\n$/, "", why)	# a terminal test quotes its pty
+			printf "FAIL  %s\n      %s\n", name, why
+		}
 		name = ""
 	}
 	/^ok / || /^not ok / {

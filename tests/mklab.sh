@@ -26,8 +26,8 @@ declare -A hints=(
 	[2:write_id_map]='write "0 OUTSIDE 1\\n" to /proc/PID/FILE in one write (write_file); user_namespaces(7)'
 	[2:prepare_userns]='uid_map first; then, if not root, "deny" to /proc/PID/setgroups (CVE-2014-8989); then gid_map'
 	[2:become_root]="setgid(0), then setuid(0): ids of the new user namespace"
-	[3:prepare_mntns]='make / private (MS_REC | MS_PRIVATE), bind the rootfs on itself, chdir into it, mount proc and dev, pivot_root(".", "."), umount2(".", MNT_DETACH), chdir("/")'
-	[3:mount_dev]="a tmpfs on dev; for each device, an empty file with /dev/NAME bind-mounted on it (mknod is refused in a user namespace); the links fd, stdin, stdout, stderr (to /proc/self/fd/N) and ptmx (to pts/ptmx); then mount_in_dev() a new devpts instance on pts and a tmpfs on shm"
+	[3:prepare_mntns]='make / private (MS_REC | MS_PRIVATE), bind the rootfs on itself, chdir into it, mount proc (nosuid, nodev, noexec) and dev (mount_dev), pivot_root(".", "."), umount2(".", MNT_DETACH), chdir("/")'
+	[3:mount_dev]="a tmpfs on dev, nosuid and noexec (nothing written there may run); for each device, an empty file with /dev/NAME bind-mounted on it (mknod is refused in a user namespace); the links fd, stdin, stdout, stderr (to /proc/self/fd/N) and ptmx (to pts/ptmx); then mount_in_dev() a new devpts instance on pts and a tmpfs on shm, both nosuid and noexec"
 	[3:run_as_init]="close every fd above 2 (close_range); hide_init() for a copy of the command; fork(); the child runs exec_command(); the parent exits with what wait_command_as_init() returns"
 	[3:prepare_environment]="read TERM and each --env NAME's value first; clearenv(3); setenv(3) PATH, HOME=/root, HOSTNAME (gethostname) and TERM if set; then each --env"
 	[4:prepare_ipcns]="mkdir /dev/mqueue, and mount an mqueue file system on it: it shows the new IPC namespace's queues"
