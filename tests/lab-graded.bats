@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
-# make grade on solutions as correct as the reference but written
-# otherwise (tests/reword.sh): each must get every point.  Apart from
-# tests/lab.bats, so that tests/run grades them while the rest runs.
+# make grade, stage by stage: a fresh lab fails, each failure naming
+# the function not written; a solution as correct as the reference but
+# written otherwise (tests/reword.sh) gets every point.  Apart from
+# tests/lab.bats, so that tests/run grades them while the rest runs
+# (tests/lab.bats grades a fresh part-1 lab).
 
 load helpers
 
@@ -41,4 +43,31 @@ grade_reworded() {
 
 @test "lab: graded, part-4 written otherwise than the reference gets every point" {
 	grade_reworded 4
+}
+
+# A fresh lab of stage N fails grading, and (nearly) every failure says
+# which function is not written yet: the first stub the stage reaches.
+# (A few tests fail on what follows from it: a process that never
+# started.)  Every failure has a line of why.
+grade_fresh() {
+	local lab=$BATS_TEST_TMPDIR/lab-$1 failed named
+	make -s -C "$REPO" lab PART="$1" DEST="$lab" >/dev/null
+	run -1 "$REPO/tests/grade.sh" "$1" "$lab"
+	failed=$(grep -c '^FAIL  ' <<<"$output")
+	named=$(grep -A1 '^FAIL  ' <<<"$output" | grep -c 'isolate: lab: [a-z_]*() is not written yet')
+	echo "$failed failed, $named of them naming the function not written"
+	((failed > 0 && named * 10 >= failed * 9))
+	[[ $(grep -A1 '^FAIL  ' <<<"$output" | grep -c '^      .') -eq $failed ]]
+}
+
+@test "lab: graded, a fresh part-2 lab fails, each failure naming the function not written" {
+	grade_fresh 2
+}
+
+@test "lab: graded, a fresh part-3 lab fails, each failure naming the function not written" {
+	grade_fresh 3
+}
+
+@test "lab: graded, a fresh part-4 lab fails, each failure naming the function not written" {
+	grade_fresh 4
 }

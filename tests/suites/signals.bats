@@ -61,7 +61,7 @@ setup() {
 			trap "echo got TERM >\"\$1\"; exit 100" TERM; : >"$2"
 			while :; do sleep 1 & wait; done' sh "$INSIDE_PATH" "$inside_ready" &
 	local parent=$!
-	wait_until ready "$ready" "$parent"
+	wait_until ready "$ready" "$parent" || { cat "$BATS_TEST_TMPDIR/isolate.pid.stderr"; false; }
 	pid=$(cat "$BATS_TEST_TMPDIR/isolate.pid")
 	kill -KILL "$parent"
 	wait "$parent" || true
@@ -132,7 +132,8 @@ setup() {
 start_stoppable() {
 	isolate_in_background "$@" 2>"$BATS_TEST_TMPDIR/stderr${STDERR_SUFFIX:-}" &
 	pid=$!
-	wait_until descendant "$pid" sleep >/dev/null
+	wait_until descendant "$pid" sleep >/dev/null ||
+		{ cat "$BATS_TEST_TMPDIR/stderr${STDERR_SUFFIX:-}"; return 1; }
 }
 
 @test "part-$PART: a command that ignores SIGTERM gets SIGKILL after --stop-timeout: 137, and one line" {
