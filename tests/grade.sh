@@ -83,6 +83,7 @@ awk '
 	}
 	state != "fail" { next }
 	/^# (isolate printed|observed|expected it|expected a line)/ && why == "" { why = substr($0, 3); next }
+	/^# expected: / && why ~ /^observed: / && why !~ /\n/ { why = why "\n      " substr($0, 3); next }
 	/^# isolate: / && why == "" { why = substr($0, 3); next }
 	/^#   `.*. failed/ && failed_line == "" { failed_line = substr($0, 5); next }
 	END {

@@ -78,12 +78,12 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 
 @test "part-3: the container's mount table holds only its own mounts" {
 	run -0 isolate sh -c 'awk "{print \$5}" /proc/self/mountinfo | sort'
-	[[ $(echo $output) == "/ /dev /dev/full /dev/null /dev/pts /dev/random /dev/shm /dev/tty /dev/urandom /dev/zero /proc" ]]
+	same "$(echo $output)" "/ /dev /dev/full /dev/null /dev/pts /dev/random /dev/shm /dev/tty /dev/urandom /dev/zero /proc"
 }
 
 @test "part-3: /dev has the usual devices and links, and they work" {
 	run -0 isolate sh -c 'ls /dev; echo x >/dev/null; head -c 4 /dev/urandom | wc -c; head -c 3 /dev/zero | wc -c'
-	[[ $(echo $output) == "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero 4 3" ]]
+	same "$(echo $output)" "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero 4 3"
 }
 
 @test "part-3: a mount made inside never reaches the host, during or after the run" {

@@ -43,7 +43,6 @@ end_own_host_network() {
 	wait "$HOST_NETWORK" || true
 }
 
-
 # Inside: "name state" of each link, and eth0's IPv4 address and the
 # default gateway.
 probe='ip -o link | awk -F": " "{print \$2}" | cut -d@ -f1 | tr "\n" " "; echo
