@@ -7,7 +7,6 @@
 #   make test          the whole suite, on the normal and the sanitized build
 #   make test-part-N   one stage's suite, with the shared suites it runs
 #   make test-docs     the chapters against the code and the messages
-#   make test-labs     every lab test: each stage's lab made and graded
 #   make diff A=1 B=2  what stage B adds to stage A
 #   make stress        1000 random SIGKILLs per stage, 200 containers at once
 #   make flake RUNS=5  the whole suite RUNS times, twice at once, under stress
@@ -30,7 +29,7 @@ JOBS      ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 export CC CFLAGS
 
 .PHONY: all $(PARTS) sanitized demo test test-sanitized clean diff deps-test
-.PHONY: test-docs test-labs grade deps-rootfs stress valgrind lint bench lab test-tools flake mutate
+.PHONY: test-docs grade deps-rootfs stress valgrind lint bench lab test-tools flake mutate
 .PHONY: $(PARTS:part-%=test-part-%)
 
 all: $(PARTS)
@@ -106,12 +105,6 @@ $(PARTS:part-%=test-part-%): test-part-%: deps-test
 
 test-docs: deps-test
 	tests/run --docs
-
-# Every lab test, the fresh labs of parts 2 to 4 graded too (make test
-# runs the rest: tests/run).
-test-labs: deps-test
-	$(MAKE) all rootfs test-tools
-	bats --formatter tap --print-output-on-failure tests/lab.bats tests/lab-graded.bats
 
 stress: all rootfs
 	tests/stress.sh $(PARTS)

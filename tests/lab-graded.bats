@@ -2,8 +2,8 @@
 # make grade, stage by stage: a fresh lab fails, each failure naming
 # the function not written; a solution as correct as the reference but
 # written otherwise (tests/reword.sh) gets every point.  Apart from
-# tests/lab.bats, so that tests/run grades them while the rest runs
-# (tests/lab.bats grades a fresh part-1 lab).
+# tests/lab.bats (which grades a fresh part-1 lab), so that tests/run
+# grades one stage per run (-f part-N) while the rest runs.
 
 load helpers
 
