@@ -9,7 +9,7 @@
 # ones a lab hands out: part-N/isolate.c, and part-4/netlink.c for lab 4),
 # builds that stage and runs its suite as a lab is graded (ISOLATE_LAB=1:
 # on what the program does, not on the reference's wording), in new
-# user, mount, PID, network, UTS and IPC namespaces (see sandbox below).
+# user, mount, PID, network, UTS and IPC namespaces (tests/sandbox.c).
 # It prints one line per test (PASS, or FAIL and why) and a score:
 #   score: N/M
 # Exit status: 0 every test passed, 1 some failed, 2 the lab could not be
@@ -39,7 +39,13 @@ else
 	tar --exclude=./rootfs --exclude=./.git -cf - . | tar -xf - -C "$work"
 fi
 [[ -d rootfs ]] && cp -a rootfs "$work/rootfs"
+# Regular files only: a symlink would have the grader read (and the
+# compiler quote) whatever it points to.
 for file in "${student_files[@]}"; do
+	if [[ ! -f $lab/$file || -L $lab/$file ]]; then
+		echo "grade: $lab/$file is not a regular file" >&2
+		exit 2
+	fi
 	cp "$lab/$file" "$work/$file"
 done
 
