@@ -594,6 +594,8 @@ teardown() {
 	# die at once.  Poll until nothing is ending any more.  (read, not
 	# $(...): a fork costs more than the whole check.)
 	local deadline=$((SECONDS + ${TEARDOWN_WAIT:-30}))
+	# A test that failed has said why; what it left is shown at once.
+	[[ -n ${BATS_TEST_COMPLETED:-} ]] || deadline=$SECONDS
 	host_snapshot >"$after"
 	read -r -d '' now <"$after" || true
 	while still_ending "$now" && ((SECONDS < deadline)); do

@@ -18,7 +18,13 @@ setup() {
 no_link() { [[ ! -e /sys/class/net/$1 ]]; }
 
 # The host end exists before its address does: wait for the address.
-has_address() { [[ -n $("${IN_NET[@]}" ip -o -4 addr show dev "$1" 2>/dev/null) ]]; }
+# has_address PID: isolate PID's host end has its address (none will
+# come once PID has ended).
+has_address() {
+	[[ -n $("${IN_NET[@]}" ip -o -4 addr show dev "iso$1" 2>/dev/null) ]] && return 0
+	process_gone "$1" && return "$NEVER"
+	return 1
+}
 
 # own_host_network: the test's isolates run in a network namespace of
 # the test's own, which stands for the host, so that the address ranges
@@ -129,7 +135,7 @@ ip route | awk "/^default/ {print \$3}"'
 @test "part-4: on the host, the host end is named from isolate's pid, has the gateway address and is up" {
 	isolate_in_background --init sleep 1000 &
 	local pid=$!
-	wait_until has_address "iso$pid"
+	wait_until has_address "$pid"
 	run -0 ip -o -4 addr show dev "iso$pid"
 	[[ $output =~ inet\ 10\.200\.[0-9]+\.[0-9]+/30 ]]
 	run -0 ip -o link show "iso$pid"
@@ -148,7 +154,7 @@ ip route | awk "/^default/ {print \$3}"'
 	isolate_in_background --init sh -c \
 		'ip -o link show eth0 >"$1.tmp" && mv "$1.tmp" "$1" && exec sleep 1000' sh "$INSIDE_PATH" &
 	local pid=$!
-	wait_until test -e "$HOST_PATH"
+	wait_until ready "$HOST_PATH" "$pid"
 	local host_end inside
 	read -r host_end <"/sys/class/net/iso$pid/ifindex"
 	inside=$(cut -d' ' -f2 "$HOST_PATH")
@@ -179,7 +185,7 @@ read_from() (
 @test "part-4: a TCP server in the container answers a client on the host" {
 	isolate_in_background --init sh -c 'echo hello-from-inside | nc -l -p 8080' &
 	local pid=$!
-	wait_until has_address "iso$pid"
+	wait_until has_address "$pid"
 	host_addr=$(ip -o -4 addr show dev "iso$pid" | awk '{print $4}')
 	host_addr=${host_addr%/30}
 	container=${host_addr%.*}.$((${host_addr##*.} + 1))
@@ -246,7 +252,7 @@ read_from() (
 	own_host_network
 	isolate_in_background --net-range 10.202.0.0/29 --init sleep 1000 &
 	local first=$!
-	wait_until has_address "iso$first"
+	wait_until has_address "$first"
 	run -0 isolate --net-range 10.202.0.0/29 sh -c "$probe; ping -c 1 -W 5 \$(ip route | awk '/^default/ {print \$3}') >/dev/null && echo reached"
 	ours=${lines[1]%/30}	# our eth0: .2 of our /30
 	theirs=$("${IN_NET[@]}" ip -o -4 addr show dev "iso$first" | awk '{print $4}')
