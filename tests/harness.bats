@@ -134,3 +134,19 @@ as_a_test() {
 	[[ ${lines[-1]} == "1 passed, 1 failed, 0 skipped" ]]
 	WAIT_SECONDS=15 wait_until no_marked_processes
 }
+
+@test "harness: graded as a lab, an error must still be one isolate: line naming its object" {
+	ISOLATE_LAB=1
+	stderr_lines=("isolate: CHDIR /r: Permission denied")
+	run -0 error_is "isolate: chdir /r: Permission denied" /r "Permission denied"
+	stderr_lines=("isolate: CHDIR FAILED: Permission denied")
+	run -1 error_is "isolate: chdir /r: Permission denied" /r "Permission denied"
+	stderr_lines=("chdir /r: Permission denied")
+	run -1 error_is "isolate: chdir /r: Permission denied" /r
+	stderr_lines=("isolate: chdir /r: Permission denied" "and a second line")
+	run -1 error_is "isolate: chdir /r: Permission denied" /r
+	# The reference is held to its exact words.
+	ISOLATE_LAB=
+	stderr_lines=("isolate: CHDIR /r: Permission denied")
+	run -1 error_is "isolate: chdir /r: Permission denied" /r
+}
