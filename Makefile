@@ -17,6 +17,7 @@
 #   make bench         start-up times against unshare, bwrap and crun
 #   make lab PART=N DEST=DIR   a lab copy with part-N's lesson to write
 #   make grade PART=N LAB=DIR  a student's lab, graded by this checkout's tests
+#                      (ONLY=lesson: by the lesson's own suite alone)
 #   make clean
 #
 # CC and CFLAGS are passed on to every stage, e.g. `make CC=clang`.
@@ -141,11 +142,13 @@ lab:
 	@test -n "$(PART)" -a -n "$(DEST)" || { echo "usage: make lab PART=N DEST=DIR"; exit 2; }
 	tests/mklab.sh $(PART) $(DEST)
 
-# A student's lab, graded by this checkout's own tests.
+# A student's lab, graded by this checkout's own tests (ONLY=lesson:
+# tests/part-N.bats alone, without the shared suites).
 grade: deps-test
-	@test -n "$(PART)" -a -n "$(LAB)" || { echo "usage: make grade PART=N LAB=DIR"; exit 2; }
+	@test -n "$(PART)" -a -n "$(LAB)" || { echo "usage: make grade PART=N LAB=DIR [ONLY=lesson]"; exit 2; }
+	@test -z "$(ONLY)" -o "$(ONLY)" = lesson || { echo "make grade: ONLY=lesson or nothing"; exit 2; }
 	$(MAKE) rootfs test-tools
-	tests/grade.sh $(PART) $(LAB)
+	tests/grade.sh $(if $(ONLY),--lesson) $(PART) $(LAB)
 
 diff:
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make diff A=1 B=2"; exit 2; }

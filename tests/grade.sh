@@ -2,7 +2,7 @@
 # grade.sh: `make grade PART=N LAB=DIR`.  Grades a student's lab with
 # this checkout's own tests, whatever the lab's copy of them says.
 #
-#   tests/grade.sh PART LAB        (as root, as make test is)
+#   tests/grade.sh [--lesson] PART LAB        (as root, as make test is)
 #
 # It copies this checkout (its tracked files and its rootfs) to a
 # directory of its own, puts in the student's files of stage PART (the
@@ -10,6 +10,9 @@
 # builds that stage and runs its suite as a lab is graded (ISOLATE_LAB=1:
 # on what the program does, not on the reference's wording), in new
 # user, mount, PID, network, UTS and IPC namespaces (tests/sandbox.c).
+# With --lesson (make grade ONLY=lesson), only the lesson's own suite,
+# tests/part-N.bats: a quick look, in about a third of the time; without,
+# the stage's whole suite, the shared suites included.
 # It prints one line per test (PASS, or FAIL and why) and a score:
 #   score: N/M
 # Exit status: 0 every test passed, 1 some failed, 2 the lab could not be
@@ -17,8 +20,13 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
-part=${1:?usage: $0 PART LAB}
-lab=${2:?usage: $0 PART LAB}
+scope=()
+if [[ ${1:-} == --lesson ]]; then
+	scope=(--lesson)
+	shift
+fi
+part=${1:?usage: $0 [--lesson] PART LAB}
+lab=${2:?usage: $0 [--lesson] PART LAB}
 [[ $EUID -eq 0 ]] || { echo "grade: run as root, as make test is" >&2; exit 2; }
 [[ -f part-$part/isolate.c ]] || { echo "grade: no part-$part here" >&2; exit 2; }
 [[ -f $lab/part-$part/isolate.c ]] || { echo "grade: $lab has no part-$part/isolate.c" >&2; exit 2; }
@@ -49,6 +57,14 @@ for file in "${student_files[@]}"; do
 	cp "$lab/$file" "$work/$file"
 done
 
+# The test tools are the grader's, built from the grader's sources: the
+# ones built here, if up to date, made newer than the copied sources so
+# that make takes them as they are.
+if make -s -q test-tools 2>/dev/null; then
+	for tool in $(make -s -p -q test-tools 2>/dev/null | sed -n 's/^TEST_TOOLS := //p'); do
+		cp "$tool" "$work/$tool" && touch "$work/$tool"
+	done
+fi
 if ! make -s -C "$work" "part-$part" test-tools >"$work/build.log" 2>&1; then
 	cat "$work/build.log"
 	echo "grade: part-$part of $lab does not build (above)"
@@ -60,7 +76,7 @@ fi
 # mount, PID, network, UTS and IPC namespaces of its own, whose ids are
 # host ids 100000 to 165535, which own nothing here; what it does as
 # "root" stays there.
-"$work/tests/sandbox" env ISOLATE_LAB=1 ISOLATE_SANDBOXED=1 "$work/tests/run" --jobs "${JOBS:-2}" --part "$part" -- normal \
+"$work/tests/sandbox" env ISOLATE_LAB=1 ISOLATE_SANDBOXED=1 "$work/tests/run" --jobs "${JOBS:-2}" --part "$part" "${scope[@]}" -- normal \
 	>"$work/run.log" 2>&1
 
 # The score table, from the TAP that tests/run printed: for a failure,

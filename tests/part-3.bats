@@ -33,8 +33,10 @@ processes_in() (
 # The container's PID 1, seen from the host: the child of isolate PID,
 # once it is in a PID namespace other than ours (for a moment, a
 # subshell of isolate_in_background is isolate's child).
+# If PID has ended, it never will be (NEVER).
 container_init() {
 	local child
+	process_gone "$1" && return "$NEVER"
 	for child in $(children_of "$1"); do
 		[[ -e /proc/$child/ns/pid && ! /proc/$child/ns/pid -ef /proc/self/ns/pid ]] || continue
 		echo "$child"
@@ -92,7 +94,7 @@ holds_exactly() { [[ $(processes_in "$1" | tr '\n' ' ') == "$2" ]]; }
 	isolate_in_background --init sh -c \
 		'mount -t tmpfs inside-only /root && : >/tmp/ready && exec sleep 1000' &
 	local pid=$!
-	wait_until test -e "$HOST_PATH"
+	wait_until ready "$HOST_PATH" "$pid"
 	during=$(host_mounts)
 	kill -TERM "$pid"
 	wait_status "$pid"

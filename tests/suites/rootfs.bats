@@ -37,7 +37,7 @@ setup() {
 	isolate_in_background --init sh -c \
 		'echo x >/dev/shm/isolate-shm-test && : >/tmp/ready && exec sleep 1000' &
 	local pid=$!
-	wait_until test -e "$HOST_PATH"
+	wait_until ready "$HOST_PATH" "$pid"
 	run -0 isolate sh -c 'ls -A /dev/shm; touch /dev/shm/second && echo writable'
 	host=$(ls -A /dev/shm 2>/dev/null | grep -c isolate-shm-test || true)
 	kill -TERM "$pid"
@@ -131,8 +131,10 @@ grep -l "[i]solate-secret-value" /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/de
 			: >/tmp/ready
 			n=0; while [ ! -e /tmp/go ] && [ \$((n += 1)) -lt 1000 ]; do sleep 0.01; done
 			grep -c host-made /proc/self/mountinfo; ls /tmp/from-host" &
+		# (Until isolate has ended: then it never will be ready.)
 		n=0; while [ ! -e "$rootfs/tmp/ready" ]; do
-			[ $((n += 1)) -lt 1000 ] || exit 93; sleep 0.01
+			kill -0 $! 2>/dev/null && [ $((n += 1)) -lt 1000 ] || exit 93
+			sleep 0.01
 		done
 		mount -t tmpfs host-made "$rootfs/tmp/from-host" || exit 92
 		: >"$rootfs/tmp/from-host/host-file"
