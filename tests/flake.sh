@@ -51,8 +51,8 @@ start=$SECONDS
 for ((round = 1; round <= runs; round++)); do
 	suites=()
 	for name in a b; do
-		# As make test runs it: one suite file more at once than CPUs.
-		"$work/$name/tests/run" --jobs "$(($(nproc) + 1))" -- normal sanitized \
+		# As make test runs it: as many suite files at once as CPUs.
+		"$work/$name/tests/run" --jobs "$(nproc)" -- normal sanitized \
 			>"$work/$name.$round.log" 2>&1 &
 		suites+=($!)
 	done

@@ -76,7 +76,7 @@ fi
 # mount, PID, network, UTS and IPC namespaces of its own, whose ids are
 # host ids 100000 to 165535, which own nothing here; what it does as
 # "root" stays there.
-"$work/tests/sandbox" env ISOLATE_LAB=1 ISOLATE_SANDBOXED=1 "$work/tests/run" --jobs "${JOBS:-2}" --part "$part" "${scope[@]}" -- normal \
+"$work/tests/sandbox" env ISOLATE_LAB=1 ISOLATE_SANDBOXED=1 "$work/tests/run" --jobs "${JOBS:-$(nproc)}" --part "$part" "${scope[@]}" -- normal \
 	>"$work/run.log" 2>&1
 
 # The score table, from the TAP that tests/run printed: for a failure,

@@ -37,6 +37,11 @@ ROOTFS_ARGS=()
 export ASAN_OPTIONS=exitcode=86:detect_leaks=${DETECT_LEAKS:-0}
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86
 
+# How the lab suites grade (tests/grade.sh): make test by each lesson's
+# own suite, make test-labs (ISOLATE_GRADE_WHOLE=1) by the whole suite.
+GRADE_SCOPE=(--lesson)
+[[ -z ${ISOLATE_GRADE_WHOLE:-} ]] || GRADE_SCOPE=()
+
 # The build under test, and the mark every process the test starts
 # carries in its environment, so that teardown can find any that
 # outlived the test, even when tests run in parallel.  Plain variables:

@@ -5,15 +5,16 @@
 # tests/lab.bats (which grades a fresh part-1 lab), so that tests/run
 # grades one stage per run (-f part-N) while the rest runs.
 #
-# What it costs: a whole grading runs a stage's suite again, and eight
-# of them more than doubled make test's time.  So stages 1-3 are graded
-# here by their lesson's suite (make grade ONLY=lesson), and the
-# written-otherwise part-4 by its whole suite: part-4's code holds every
-# earlier stage's, reworded alike, and its suite every shared suite.
-# One test at a time in each grading: the other runs of make test keep
-# the CPUs busy, and here two at a time cost three quarters more CPU.
+# What it costs: a whole grading runs a stage's suite again; eight of
+# them more than doubled make test's time.  So make test grades each lab
+# by its lesson's suite (make grade ONLY=lesson: tests/part-N.bats), and
+# make test-labs (ISOLATE_GRADE_WHOLE=1) by the whole suite, the shared
+# suites too: run it after changing the tests.  One test at a time in
+# each grading: the other runs keep the CPUs busy, and on the 2-CPU
+# reference machine two at a time cost three quarters more CPU.
 
 load helpers
+
 
 setup() {
 	require_root "grading runs a stage's suite, which needs root"
@@ -24,35 +25,32 @@ setup() {
 # A solution as correct as the reference, written otherwise: every
 # message reworded, no comment, other line breaks, the /dev nodes in
 # another order (tests/reword.sh).  It must get every point.
-# grade_reworded [--lesson] N
 grade_reworded() {
-	local scope=()
-	[[ $1 == --lesson ]] && { scope=(--lesson); shift; }
 	local lab=$BATS_TEST_TMPDIR/lab-$1
 	make -s -C "$REPO" lab PART="$1" DEST="$lab" >/dev/null
 	cp "$REPO/part-$1/isolate.c" "$lab/part-$1/"
 	[[ $1 == 4 ]] && cp "$REPO/part-4/netlink.c" "$lab/part-4/"
 	"$REPO/tests/reword.sh" "$lab"/part-"$1"/*.c
 	run -1 cmp -s "$REPO/part-$1/isolate.c" "$lab/part-$1/isolate.c"
-	JOBS=1 run "$REPO/tests/grade.sh" "${scope[@]}" "$1" "$lab"
+	JOBS=1 run "$REPO/tests/grade.sh" "${GRADE_SCOPE[@]}" "$1" "$lab"
 	echo "$output"
 	[[ $status -eq 0 && ${lines[-1]} =~ ^score:\ ([0-9]+)/([0-9]+)$ ]]
 	[[ ${BASH_REMATCH[1]} -eq ${BASH_REMATCH[2]} ]]
 }
 
-@test "lab: graded by its lesson, part-1 written otherwise than the reference gets every point" {
-	grade_reworded --lesson 1
+@test "lab: graded, part-1 written otherwise than the reference gets every point" {
+	grade_reworded 1
 }
 
-@test "lab: graded by its lesson, part-2 written otherwise than the reference gets every point" {
-	grade_reworded --lesson 2
+@test "lab: graded, part-2 written otherwise than the reference gets every point" {
+	grade_reworded 2
 }
 
-@test "lab: graded by its lesson, part-3 written otherwise than the reference gets every point" {
-	grade_reworded --lesson 3
+@test "lab: graded, part-3 written otherwise than the reference gets every point" {
+	grade_reworded 3
 }
 
-@test "lab: graded by its whole suite, part-4 written otherwise than the reference gets every point" {
+@test "lab: graded, part-4 written otherwise than the reference gets every point" {
 	grade_reworded 4
 }
 
@@ -63,7 +61,7 @@ grade_reworded() {
 grade_fresh() {
 	local lab=$BATS_TEST_TMPDIR/lab-$1 failed named
 	make -s -C "$REPO" lab PART="$1" DEST="$lab" >/dev/null
-	JOBS=1 run -1 "$REPO/tests/grade.sh" --lesson "$1" "$lab"
+	JOBS=1 run -1 "$REPO/tests/grade.sh" "${GRADE_SCOPE[@]}" "$1" "$lab"
 	failed=$(grep -c '^FAIL  ' <<<"$output")
 	named=$(grep -A1 '^FAIL  ' <<<"$output" | grep -c 'isolate: lab: [a-z_]*() is not written yet')
 	echo "$failed failed, $named of them naming the function not written"
@@ -71,14 +69,14 @@ grade_fresh() {
 	[[ $(grep -A1 '^FAIL  ' <<<"$output" | grep -c '^      .') -eq $failed ]]
 }
 
-@test "lab: graded by its lesson, a fresh part-2 lab fails, each failure naming the function not written" {
+@test "lab: graded, a fresh part-2 lab fails, each failure naming the function not written" {
 	grade_fresh 2
 }
 
-@test "lab: graded by its lesson, a fresh part-3 lab fails, each failure naming the function not written" {
+@test "lab: graded, a fresh part-3 lab fails, each failure naming the function not written" {
 	grade_fresh 3
 }
 
-@test "lab: graded by its lesson, a fresh part-4 lab fails, each failure naming the function not written" {
+@test "lab: graded, a fresh part-4 lab fails, each failure naming the function not written" {
 	grade_fresh 4
 }

@@ -18,6 +18,13 @@ make_lab() {
 	make -s -C "$REPO" lab PART="$1" DEST="$LAB" >/dev/null
 }
 
+# shared_lab N: the same, made once for the tests that only read or
+# build it (in $BATS_FILE_TMPDIR); sets LAB.
+shared_lab() {
+	LAB=$BATS_FILE_TMPDIR/lab-$1
+	[[ -d $LAB ]] || make -s -C "$REPO" lab PART="$1" DEST="$LAB" >/dev/null
+}
+
 # The functions a lab of stage N asks for, one "FILE NAME" a line.
 stubbed() {
 	grep -Ho 'TODO(lab): write [a-z_]*' "$LAB"/part-"$1"/*.c |
@@ -36,7 +43,7 @@ body() {
 @test "lab: a fresh lab holds stages 1 to N only, and no body of the functions it asks for" {
 	local n file name solution bodies=$BATS_TEST_TMPDIR/bodies
 	for n in 1 2 3 4; do
-		make_lab "$n"
+		shared_lab "$n"
 		[[ -d $LAB/part-$n && ! -e $LAB/part-$((n + 1)) && ! -e $LAB/docs/part-$((n + 1)).md ]]
 		[[ ! -e $LAB/tests/mutants.txt ]]
 		: >"$bodies"
@@ -68,7 +75,7 @@ body() {
 @test "lab: a fresh lab is a git repository of one commit, and builds warning-free" {
 	local n
 	for n in 1 2 3 4; do
-		make_lab "$n"
+		shared_lab "$n"
 		[[ $(git -C "$LAB" rev-list --count HEAD) -eq 1 ]]
 		[[ -z $(git -C "$LAB" status --porcelain) ]]
 		run -0 make -s -C "$LAB" "part-$n"
@@ -81,7 +88,7 @@ body() {
 	# too: grading must run the grader's own.
 	sed -i 's/^@test \(.*\) {$/@test \1 {\n\treturn 0/' "$LAB"/tests/*.bats "$LAB"/tests/suites/*.bats
 	printf '#!/bin/sh\necho "1 passed, 0 failed, 0 skipped"\n' >"$LAB/tests/run"
-	JOBS=1 run -1 "$REPO/tests/grade.sh" --lesson 1 "$LAB"
+	JOBS=1 run -1 "$REPO/tests/grade.sh" "${GRADE_SCOPE[@]}" 1 "$LAB"
 	[[ ${lines[-1]} =~ ^score:\ ([0-9]+)/([0-9]+)$ ]]
 	[[ ${BASH_REMATCH[1]} -lt ${BASH_REMATCH[2]} ]]
 	[[ $output == *"FAIL  part-1: --hostname sets the host name inside, and the host keeps its own"$'\n'"      isolate: lab: prepare_uts() is not written yet"* ]]
