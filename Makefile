@@ -9,7 +9,7 @@
 #   make test-docs     the chapters against the code and the messages
 #   make test-labs     each stage's lab graded by its whole suite, fresh
 #                      and written otherwise (make test: by its lesson's)
-#   make diff A=1 B=2  what stage B adds to stage A
+#   make diff A=1 B=2  what stage B adds to stage A: every file of the stage
 #   make stress        1000 random SIGKILLs per stage, 200 containers at once
 #   make flake RUNS=5  the whole suite RUNS times, twice at once, under stress
 #   make mutate        break each lesson line in turn: a test must fail
@@ -25,11 +25,11 @@
 # CC and CFLAGS are passed on to every stage, e.g. `make CC=clang`.
 
 PARTS     := $(sort $(wildcard part-[0-9]))
-# Test files run as many at once as there are CPUs.  Many tests wait
-# (for a stop timeout, a terminal), but one more at once costs more CPU
-# than those waits leave idle, on the 2-CPU reference machine at least:
-# make test, 2 at once, 205 and 207 s (350 s of CPU); 3 at once, 224 and
-# 225 s (412 s of CPU).
+# Test files run as many at once as there are CPUs, and one more of those
+# that mostly wait (tests/run).  One more of any kind costs more CPU than
+# the waits it fills, on the 2-CPU reference machine at least: make test
+# took 178 s (338 s of CPU) so, 193 to 207 s with no slot for the runs
+# that wait, and 224 to 225 s (412 s of CPU) with 3 of any kind at once.
 JOBS      ?= $(shell nproc 2>/dev/null || echo 1)
 export CC CFLAGS
 
@@ -160,9 +160,12 @@ grade: deps-test
 	$(MAKE) rootfs test-tools
 	tests/grade.sh $(if $(ONLY),--lesson) $(PART) $(LAB)
 
+# What stage B adds to stage A: every file of the two folders (sources,
+# headers, Makefile), as a reader diffing them sees it, without what
+# the build makes there.
 diff:
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make diff A=1 B=2"; exit 2; }
-	@diff -u part-$(A)/isolate.c part-$(B)/isolate.c; test $$? -le 1
+	@diff -ruN -x isolate -x isolate-sanitized -x isolate-init -x '*.o' part-$(A) part-$(B); test $$? -le 1
 
 clean:
 	for p in $(PARTS); do $(MAKE) -C $$p clean || exit; done

@@ -72,3 +72,64 @@ stale_quotes() {
 		sed 's/^hint("//; s/"$//' | sort -u)
 	[[ ${#missing[@]} -eq 0 ]] || { printf 'not in troubleshooting.md: %s\n' "${missing[@]}"; false; }
 }
+
+@test "docs: make diff shows every file two stages differ in (sources, headers, Makefile), and nothing the build made" {
+	local a b file files shown
+	for dir in "$REPO"/part-[0-9]; do
+		a=${dir##*/part-} b=$((${dir##*/part-} + 1))
+		[[ -d $REPO/part-$b ]] || continue
+		run -0 make -s -C "$REPO" diff A="$a" B="$b"
+		shown=$(sed -n 's|^+++ part-[0-9]/\([^\t]*\).*|\1|p' <<<"$output" | sort | tr '\n' ' ')
+		# The stages' own files, as the repository has them.
+		files=()
+		while IFS= read -r file; do
+			cmp -s "$REPO/part-$a/$file" "$REPO/part-$b/$file" || files+=("$file")
+		done < <(git -C "$REPO" ls-files "part-$a" "part-$b" | sed 's|^part-[0-9]/||' | sort -u)
+		echo "make diff A=$a B=$b shows: $shown"
+		echo "the stages differ in:     ${files[*]} "
+		[[ $shown == "${files[*]} " ]]
+		[[ $output != *"Binary files"* ]]
+	done
+}
+
+# unprintable DOC...: "doc:line: quote" for each isolate: line that DOC
+# quotes and the code cannot print (tests/messages.sh): a line of a
+# fenced block, or an inline `isolate: ...` quote that is a whole line
+# (not a fragment ending in ":" or "...").
+unprintable() {
+	"$REPO/tests/messages.sh" >"$BATS_TEST_TMPDIR/messages"
+	perl -e '
+		open my $list, "<", shift or die; my @printable = map { chomp; qr/$_/ } <$list>;
+		for my $doc (@ARGV) {
+			open my $in, "<", $doc or die "$doc: $!";
+			my $fenced = 0;
+			while (my $line = <$in>) {
+				chomp $line;
+				if ($line =~ /^\s*```/) { $fenced = !$fenced; next }
+				my @quotes;
+				push @quotes, $line if $fenced && $line =~ /^isolate: /;
+				while ($line =~ /`(isolate: [^`]+)`/g) {
+					push @quotes, $1 unless $1 =~ /(:|\.\.\.)$/;
+				}
+				for my $quote (@quotes) {
+					$quote =~ s/\s+$//;
+					print "$doc:$.: $quote\n" unless grep { $quote =~ $_ } @printable;
+				}
+			}
+			close $in;
+		}' "$BATS_TEST_TMPDIR/messages" "$@"
+}
+
+@test "docs: every isolate: line a page quotes is one the code can print" {
+	run -0 unprintable "$REPO"/docs/*.md "$REPO"/README.md
+	[[ -z $output ]]
+}
+
+@test "docs: the message check catches a line the code cannot print" {
+	printf '%s\n' 'As `isolate: frobnicate /x: No such file or directory` says:' '```console' \
+		'# part-1/isolate --hostname x true' 'isolate: prctl(PR_SET_DUMPABLE) in the parent: ERROR' \
+		'isolate: hint: run it as root' '```' >"$BATS_TEST_TMPDIR/page.md"
+	run -0 unprintable "$BATS_TEST_TMPDIR/page.md"
+	echo "$output"
+	[[ ${#lines[@]} -eq 3 && $output == *":1: isolate: frobnicate /x"*":4: isolate: prctl"*":5: isolate: hint: run it as root" ]]
+}
