@@ -702,41 +702,52 @@ noreturn static void run_as_init(const struct container *c)
 	exit_now(wait_command_as_init(pid, &c->signals));
 }
 
-/* Whether `addr` is already an address of the host: bind(2) says so. */
-static bool address_in_use(struct in_addr addr)
+/*
+ * Whether the host already routes `addr` by something narrower than a
+ * default route (`ip route get fibmatch ADDR`): the address is its own
+ * (a host end's gateway), or in another container's /30, or in a
+ * network of the host's, which a /30 of ours would shadow.
+ */
+static bool routed(int nl, struct in_addr addr)
 {
-	struct sockaddr_in probe = { .sin_family = AF_INET, .sin_addr = addr };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	bool used = fd != -1 &&
-		    bind(fd, (struct sockaddr *)&probe, sizeof probe) == 0;
+	char text[INET_ADDRSTRLEN];
+	int prefix = netlink_route_prefix(nl, addr);
 
-	if (fd != -1)
-		close(fd);
-	return used;
+	if (prefix == -1 && errno != ENETUNREACH)
+		die_errno("look up the host's route to %s",
+			  inet_ntop(AF_INET, &addr, text, sizeof text));
+	return prefix > 0;
 }
 
 /*
  * Names and addresses unique among running containers, chosen before
  * clone(2) so that the child has them too: isolate's own pid names the
- * host end, and picks the first /30 of the range to try.  A /30 whose
- * gateway address the host already has belongs to another container
- * (pids wrap around): take the next one.
+ * host end, and picks the first /30 of the range to try.  A /30 that
+ * the host already routes belongs to another container (pids wrap
+ * around) or to a network of the host's: take the next one.
  */
 static void choose_network(const struct options *opts, struct network *net)
 {
 	uint32_t subnets = 1u << (30 - opts->range_prefix);
 	uint32_t base = ntohl(opts->range.s_addr);
+	int nl = netlink_open();
 
+	if (nl == -1)
+		die_errno("open a netlink socket");
 	snprintf(net->host_end, sizeof net->host_end, "iso%d", (int)getpid());
 	for (uint32_t i = 0; i < subnets; i++) {
 		uint32_t subnet = base + ((getpid() + i) % subnets) * 4;
 
 		net->host_addr.s_addr = htonl(subnet + 1);
 		net->container_addr.s_addr = htonl(subnet + 2);
-		if (!address_in_use(net->host_addr))
+		if (!routed(nl, net->host_addr) && !routed(nl, net->container_addr)) {
+			close(nl);
 			return;
+		}
 	}
-	die("--net-range: no /30 of it is free: the host has every one's gateway address");
+	report("--net-range: no /30 of it is free: the host already routes every one");
+	hint("each is another container's, or in a network of the host's (ip route get fibmatch ADDRESS): choose another --net-range");
+	exit_now(EXIT_SETUP_FAILED);
 }
 
 /*

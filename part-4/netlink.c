@@ -58,35 +58,48 @@ static void end_nest(struct request *r, struct rtattr *nest)
 }
 
 /*
- * Send the request and read its acknowledgement: 0, or -1 and errno.
- * One request at a time, on a socket of our own: the next message in is
- * its answer, so no sequence numbers are needed to match them up.
+ * Send the request and read the kernel's answer into `answer`: 0, or -1
+ * and errno when it is an error.  One request at a time, on a socket of
+ * our own: the next message in is its answer, so no sequence numbers
+ * are needed to match them up.
  */
-static int transact(int nl, struct request *r)
+static int exchange(int nl, struct request *r, struct request *answer)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	char reply[1024];
 	ssize_t n;
 
 	if (sendto(nl, r, r->hdr.nlmsg_len, 0, (struct sockaddr *)&kernel,
 		   sizeof kernel) == -1)
 		return -1;
 	do
-		n = recv(nl, reply, sizeof reply, 0);
+		n = recv(nl, answer, sizeof *answer, 0);
 	while (n == -1 && errno == EINTR);
 	if (n == -1)
 		return -1;
-
-	struct nlmsghdr *ack = (struct nlmsghdr *)reply;
-
-	if (!NLMSG_OK(ack, (size_t)n) || ack->nlmsg_type != NLMSG_ERROR) {
+	if (!NLMSG_OK(&answer->hdr, (size_t)n)) {
 		errno = EPROTO;
 		return -1;
 	}
-	int error = ((struct nlmsgerr *)NLMSG_DATA(ack))->error;
+	if (answer->hdr.nlmsg_type == NLMSG_ERROR) {
+		int error = ((struct nlmsgerr *)NLMSG_DATA(&answer->hdr))->error;
 
-	if (error != 0) {
-		errno = -error;
+		if (error != 0) {
+			errno = -error;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A request that changes something: its answer is an acknowledgement. */
+static int transact(int nl, struct request *r)
+{
+	struct request ack;
+
+	if (exchange(nl, r, &ack) == -1)
+		return -1;
+	if (ack.hdr.nlmsg_type != NLMSG_ERROR) {
+		errno = EPROTO;
 		return -1;
 	}
 	return 0;
@@ -181,4 +194,26 @@ int netlink_add_default_route(int nl, struct in_addr gateway)
 	rt->rtm_type = RTN_UNICAST;
 	add_attr(&r, RTA_GATEWAY, &gateway, sizeof gateway);
 	return transact(nl, &r);
+}
+
+int netlink_route_prefix(int nl, struct in_addr addr)
+{
+	struct request r, answer;
+	struct rtmsg *rt = request_begin(&r, RTM_GETROUTE, 0, sizeof *rt);
+
+	/* The answer is the route itself (RTM_NEWROUTE), or an error. */
+	r.hdr.nlmsg_flags &= ~NLM_F_ACK;
+	rt->rtm_family = AF_INET;
+	rt->rtm_dst_len = 32;
+	/* The routing table's entry that matches (`ip route get fibmatch`),
+	 * with its own prefix length, not a /32 made for this address. */
+	rt->rtm_flags = RTM_F_FIB_MATCH;
+	add_attr(&r, RTA_DST, &addr, sizeof addr);
+	if (exchange(nl, &r, &answer) == -1)
+		return -1;
+	if (answer.hdr.nlmsg_type != RTM_NEWROUTE) {
+		errno = EPROTO;
+		return -1;
+	}
+	return ((struct rtmsg *)NLMSG_DATA(&answer.hdr))->rtm_dst_len;
 }

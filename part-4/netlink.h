@@ -2,7 +2,8 @@
  * netlink.h: the few rtnetlink requests part-4 needs, made by hand over
  * a raw NETLINK_ROUTE socket (netlink(7), rtnetlink(7)): no libnl, no
  * `ip`.  Each request is one message; the kernel answers each with an
- * acknowledgement that carries 0 or an errno.
+ * acknowledgement that carries 0 or an errno, or, asked for a route,
+ * with the route.
  *
  * A netlink socket speaks to the network namespace it was created in.
  */
@@ -29,5 +30,11 @@ int netlink_add_address(int nl, const char *name, struct in_addr addr,
 
 /* RTM_NEWROUTE: the default route, via `gateway`. */
 int netlink_add_default_route(int nl, struct in_addr gateway);
+
+/* RTM_GETROUTE, as `ip route get fibmatch ADDR`: the prefix length of
+ * the route the kernel would take to `addr` (32 for an address of its
+ * own, 0 for a default route), or -1 and errno (ENETUNREACH: no route
+ * at all). */
+int netlink_route_prefix(int nl, struct in_addr addr);
 
 #endif

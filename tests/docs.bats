@@ -133,3 +133,39 @@ unprintable() {
 	echo "$output"
 	[[ ${#lines[@]} -eq 3 && $output == *":1: isolate: frobnicate /x"*":4: isolate: prctl"*":5: isolate: hint: run it as root" ]]
 }
+
+@test "docs: every picture is Mermaid these pages can show, and draws its code as it is" {
+	run -0 "$REPO/tests/pictures.sh"
+	[[ -z $output ]]
+	# There are pictures to check: one a stage at least.
+	[[ $(cat "$REPO"/docs/*.md | grep -c '^```mermaid') -ge 4 ]]
+}
+
+@test "docs: the picture check catches a broken line, a step out of order, and a wrong namespace" {
+	cat >"$BATS_TEST_TMPDIR/page.md" <<'PAGE'
+<!-- picture: part-1/isolate.c P=main C=child -->
+```mermaid
+sequenceDiagram
+    participant P as isolate
+    participant C as child
+    P->>P: parse_options(), handshake_open(), block_signals()
+    P->>C: clone()
+    P->>C: release_child()
+    Note over C: die_with_parent(), prepare_uts(), exec_command()
+    P->C: wait_command(); done
+```
+<!-- picture: namespaces -->
+```mermaid
+flowchart LR
+    p2["part-2<br/>own: uts"]
+    p2 --> p3
+```
+PAGE
+	run -0 "$REPO/tests/pictures.sh" "$BATS_TEST_TMPDIR/page.md"
+	echo "$output"
+	[[ $output == *":10: not a line these pictures use: P->C: wait_command(); done"* ]]
+	[[ $output == *"draws main() as: parse_options handshake_open block_signals clone release_child; "* ]]
+	[[ $output == *"draws child() as: die_with_parent prepare_uts exec_command; "* ]]
+	[[ $output == *":16: p3 is not declared"* ]]
+	[[ $output == *"draws part-2 as owning: uts; its clone flags: uts user"* ]]
+}

@@ -33,9 +33,9 @@ has_address() {
 # namespace goes with the process that holds it, which
 # end_own_host_network kills.
 own_host_network() {
-	# lo up, as on any host: with it down, binding to any address
-	# succeeds, and isolate would take every gateway for one in use.
-	env "$TEST_MARK" unshare -n sh -c 'ip link set lo up && exec sleep 1000' &
+	# lo up and a default route, as on any host (the route leads nowhere:
+	# only its being there counts, for isolate's route lookups).
+	env "$TEST_MARK" unshare -n sh -c 'ip link set lo up && ip route add default dev lo && exec sleep 1000' &
 	HOST_NETWORK=$!
 	wait_until runs_sleep "$HOST_NETWORK"
 	IN_NET=(nsenter -t "$HOST_NETWORK" -n)
@@ -261,8 +261,8 @@ read_from() (
 	[[ ${lines[-1]} == reached ]]
 	# A /30 holds one: the second is refused.
 	run --separate-stderr -125 isolate --net-range "${theirs%.*}.$((${theirs##*.} - 1))/30" true
-	error_is "isolate: --net-range: no /30 of it is free: the host has every one's gateway address" --net-range
-	[[ ${#stderr_lines[@]} -eq 1 ]]
+	error_is "isolate: --net-range: no /30 of it is free: the host already routes every one" --net-range
+	hint_is "isolate: hint: each is another container's, or in a network of the host's (ip route get fibmatch ADDRESS): choose another --net-range"
 	kill -TERM "$first"
 	wait_status "$first"
 	end_own_host_network
@@ -273,6 +273,24 @@ read_from() (
 	run -0 isolate --net-range 10.201.0.0/30 sh -c "$probe"
 	[[ ${lines[1]} == 10.201.0.2/30 ]]
 	[[ ${lines[2]} == 10.201.0.1 ]]
+	end_own_host_network
+}
+
+@test "part-4: a /30 in a network the host routes is never taken, and a range it routes whole is refused" {
+	# Three of the four /30s of 10.203.0.0/28 are in networks of the
+	# "host" (on lo: any link will do): whichever /30 the pid picks
+	# first, the container gets the fourth, or it would shadow them.
+	own_host_network
+	"${IN_NET[@]}" ip route add 10.203.0.0/29 dev lo
+	"${IN_NET[@]}" ip route add 10.203.0.8/30 dev lo
+	for try in 1 2 3 4; do
+		run -0 isolate --net-range 10.203.0.0/28 sh -c "$probe"
+		echo "try $try: eth0 is ${lines[1]}"
+		[[ ${lines[1]} == 10.203.0.14/30 ]]
+	done
+	"${IN_NET[@]}" ip route add 10.204.0.0/16 dev lo
+	run --separate-stderr -125 isolate --net-range 10.204.0.0/29 true
+	error_is "isolate: --net-range: no /30 of it is free: the host already routes every one" --net-range
 	end_own_host_network
 }
 
