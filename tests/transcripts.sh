@@ -75,9 +75,17 @@ unshare -n -m -u -p -f --mount-proc --propagation private bash -c '
 	ip route add default via 192.0.2.1
 	hostname vm
 	# A /tmp of its own, empty: two runs at once never meet there.  The
-	# script and its output are opened before it covers this run'"'"'s own.
-	exec 3<"$1/script" 4>"$1/printed"
+	# script and its output are opened before it covers this run'"'"'s own;
+	# a checkout under /tmp is bound back where it was (the stages find
+	# their default rootfs by its path; not canonicalized, or mount(8)
+	# would read the link of the fd as a path, which the tmpfs now covers).
+	exec 3<"$1/script" 4>"$1/printed" 5<"$2"
 	mount -t tmpfs -o mode=1777 transcripts /tmp
+	case $2 in
+	/tmp/*) mkdir -p "$2" && mount --no-canonicalize --bind /proc/self/fd/5 "$2" || exit 1 ;;
+	esac
+	exec 5<&-
+	cd "$2" || exit 1
 	before=$(ip -o link | cut -d: -f2; cut -d" " -f5 /proc/self/mountinfo)
 	bash /dev/fd/3 "$2" >&4 2>&1
 	wait
@@ -89,7 +97,8 @@ unshare -n -m -u -p -f --mount-proc --propagation private bash -c '
 		sleep 0.1
 	done
 	[ "$before" = "$after" ] || diff <(echo "$before") <(echo "$after") | sed "s/^/left behind: /"
-	ls -A /tmp | sed "s|^|left behind: /tmp/|"' bash "$work" "$PWD" >"$work/left"
+	checkout_top=${2#/tmp/}
+	ls -A /tmp | grep -vx "${checkout_top%%/*}" | sed "s|^|left behind: /tmp/|"' bash "$work" "$PWD" >"$work/left"
 
 # Compare, command by command: what the page shows after each, and
 # what it printed (split at the markers).
@@ -102,8 +111,13 @@ while IFS=$'\t' read -r line kind text; do
 		printf '%s\n' "$text" >>"$expected_file"
 	fi
 done <"$work/session"
-awk -v dir="$work" '/^@@ / { file = dir "/got." substr($0, 4); printf "" >file; next } { print >file }' \
-	"$work/printed"
+awk -v dir="$work" '/^@@ / { file = dir "/got." substr($0, 4); printf "" >file; next }
+	file != "" { print >file }' "$work/printed"
+if [[ ! -e $work/got.end ]]; then
+	echo "$page: the sessions stopped before their end; the throwaway host said:"
+	sed 's/^/    /' "$work/printed" "$work/left"
+	exit 1
+fi
 while IFS=$'\t' read -r line kind text; do
 	[[ $kind == cmd ]] || continue
 	expected=$(normalize <"$work/expected.$line")
