@@ -80,11 +80,16 @@ stale_quotes() {
 		[[ -d $REPO/part-$b ]] || continue
 		run -0 make -s -C "$REPO" diff A="$a" B="$b"
 		shown=$(sed -n 's|^+++ part-[0-9]/\([^\t]*\).*|\1|p' <<<"$output" | sort | tr '\n' ' ')
-		# The stages' own files, as the repository has them.
+		# The stages' own files: what git tracks there, or, in a copy
+		# that is no git repository, what is there but the build's
+		# outputs (.gitignore).
 		files=()
 		while IFS= read -r file; do
 			cmp -s "$REPO/part-$a/$file" "$REPO/part-$b/$file" || files+=("$file")
-		done < <(git -C "$REPO" ls-files "part-$a" "part-$b" | sed 's|^part-[0-9]/||' | sort -u)
+		done < <({ git -C "$REPO" ls-files "part-$a" "part-$b" 2>/dev/null ||
+			(cd "$REPO" && find "part-$a" "part-$b" -type f ! -name isolate \
+				! -name isolate-sanitized ! -name isolate-init ! -name '*.o'); } |
+			sed 's|^part-[0-9]/||' | sort -u)
 		echo "make diff A=$a B=$b shows: $shown"
 		echo "the stages differ in:     ${files[*]} "
 		[[ $shown == "${files[*]} " ]]

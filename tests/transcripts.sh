@@ -11,8 +11,9 @@
 # background job set in one is there in the next, as in the reader's
 # terminal.
 #
-# They run in a throwaway "host": new network, mount, UTS (host name "vm", as in the pages) and PID
-# namespaces (a process left running dies with the last), whose only
+# They run in a throwaway "host": new network, mount, UTS (host name
+# "vm", as in the pages), IPC (a message queue a page makes is its own)
+# and PID namespaces (a process left running dies with the last), whose only
 # links are lo and an uplink named enp0s3 (no
 # eth0, as on most Debian and Ubuntu hosts), with an address and a
 # default route.  Nothing a page does can reach the machine's own links
@@ -67,7 +68,7 @@ normalize() {
 }
 
 # shellcheck disable=SC2016 # expanded by the inner bash
-unshare -n -m -u -p -f --mount-proc --propagation private bash -c '
+unshare -n -m -u -i -p -f --mount-proc --propagation private bash -c '
 	ip link set lo up
 	ip link add enp0s3 type veth peer name uplink-peer
 	ip addr add 192.0.2.2/24 dev enp0s3
