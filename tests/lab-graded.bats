@@ -6,10 +6,12 @@
 # grades one stage per run (-f part-N) while the rest runs.
 #
 # What it costs: a whole grading runs a stage's suite again; eight of
-# them more than doubled make test's time.  So make test grades each lab
-# by its lesson's suite (make grade ONLY=lesson: tests/part-N.bats), and
-# make test-labs (ISOLATE_GRADE_WHOLE=1) by the whole suite, the shared
-# suites too: run it after changing the tests.  One test at a time in
+# them more than doubled make test's time, and eight by the lessons'
+# suites were still two fifths of it.  So make test grades the newest
+# stage's lab only, by its lesson's suite (make grade ONLY=lesson:
+# tests/part-N.bats), and make test-labs (ISOLATE_GRADE_WHOLE=1) every
+# stage's, by the whole suite, the shared suites too: run it after
+# changing the tests.  One test at a time in
 # each grading: the other runs keep the CPUs busy, and on the 2-CPU
 # reference machine two at a time cost three quarters more CPU.
 
