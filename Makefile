@@ -4,6 +4,8 @@
 #   make part-N        build one stage
 #   make demo          build, then show live what each stage isolates
 #   make rootfs        ./rootfs, from Debian's busybox-static (parts 3, 4)
+#   make rootfs-debian ./rootfs-debian, Debian 12 by debootstrap, owned by
+#                      the ids ID_BASE (1000000) to ID_BASE+65535
 #   make test          the whole suite, on the normal and the sanitized build
 #   make test-part-N   one stage's suite, with the shared suites it runs
 #   make test-docs     the chapters against the code and the messages
@@ -60,6 +62,14 @@ rootfs: common/mkrootfs.sh
 	@$(MAKE) -s deps-rootfs
 	common/mkrootfs.sh $@
 	@touch $@
+
+# A Debian 12 rootfs for parts 3 and 4, its files owned by the host ids
+# ID_BASE to ID_BASE+65535 (common/mkdebian.sh); it downloads about
+# 40 MB.  Built once, like rootfs; make test never builds it.
+ID_BASE ?= 1000000
+rootfs-debian:
+	@tests/deps.sh debian
+	common/mkdebian.sh $@ $(ID_BASE)
 
 # On a fresh machine, `sudo make test` installs what the suite needs.
 deps-test:

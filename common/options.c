@@ -52,12 +52,13 @@ void check_length(const char *option, const char *value, size_t max)
 }
 
 /*
- * A decimal number from 0 to `max` for `option`, or a usage error naming
+ * A decimal number from `min` to `max` for `option`, or a usage error naming
  * `what` it should be.  strtoull(3) would take "-1", " 7" and "" as
  * numbers: refuse them.
  */
 static unsigned long long parse_number(const char *option, const char *value,
-				       unsigned long long max, const char *what)
+				       unsigned long long min, unsigned long long max,
+				       const char *what)
 {
 	unsigned long long number;
 	char *end;
@@ -68,19 +69,25 @@ static unsigned long long parse_number(const char *option, const char *value,
 	number = strtoull(value, &end, 10);
 	if (*end != '\0')
 		usage_error("%s: '%s' is not %s", option, value, what);
-	if (errno == ERANGE || number > max)
-		usage_error("%s: %s is out of range (0 to %llu)", option, value, max);
+	if (errno == ERANGE || number < min || number > max)
+		usage_error("%s: %s is out of range (%llu to %llu)", option, value,
+			    min, max);
 	return number;
 }
 
 unsigned int parse_id(const char *option, const char *value)
 {
 	/* 2^32 - 1 is the kernel's "no id". */
-	return (unsigned int)parse_number(option, value, 4294967294ULL,
+	return (unsigned int)parse_number(option, value, 0, 4294967294ULL,
 					  "a user or group id");
+}
+
+unsigned int parse_count(const char *option, const char *value, unsigned int max)
+{
+	return (unsigned int)parse_number(option, value, 1, max, "a number");
 }
 
 int parse_seconds(const char *option, const char *value)
 {
-	return (int)parse_number(option, value, 86400, "a number of seconds");
+	return (int)parse_number(option, value, 0, 86400, "a number of seconds");
 }

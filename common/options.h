@@ -23,6 +23,9 @@ void check_length(const char *option, const char *value, size_t max);
  * (which the kernel keeps for "no id"), or a usage error. */
 unsigned int parse_id(const char *option, const char *value);
 
+/* A number of things for `option`: 1 to `max`, or a usage error. */
+unsigned int parse_count(const char *option, const char *value, unsigned int max);
+
 /* A number of seconds for `option`: 0 to 86400, or a usage error. */
 int parse_seconds(const char *option, const char *value);
 

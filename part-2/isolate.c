@@ -50,6 +50,9 @@ static const char usage[] =
 	"  --map-gid GID    the host gid that root inside maps to\n"
 	"                   (default: the sudo caller's ids; without sudo,\n"
 	"                   your own; as plain root, 65534, nobody)\n"
+	"  --map-count N    map ids 0 to N-1 inside to N host ids from UID\n"
+	"                   and GID (default 1: root alone; more need root,\n"
+	"                   and --map-uid and --map-gid: see docs/part-2.md)\n"
 	"  --stop-timeout S seconds from SIGTERM or SIGINT to SIGKILL, when\n"
 	"                   the command is still running (default: 10)\n"
 	"  -v, --verbose    print each setup step on stderr\n"
@@ -62,6 +65,7 @@ struct options {
 	const char *hostname;	/* NULL: keep the host's */
 	uid_t map_uid;		/* the host ids root inside maps to; */
 	gid_t map_gid;		/* (uid_t)-1 until chosen */
+	unsigned int map_count;	/* ids 0 to map_count-1 inside are mapped */
 	int stop_timeout;	/* --stop-timeout, in seconds */
 	bool verbose;
 	char **command;		/* NULL-terminated, as execvp(3) wants it */
@@ -98,10 +102,24 @@ static void choose_ids(struct options *opts)
 			gid = 65534;
 		}
 	}
+	/*
+	 * A range that starts at a user's own id would hand root inside the
+	 * ids of the users after it: the caller chooses one no one uses.
+	 */
+	if (opts->map_count > 1 &&
+	    (opts->map_uid == (uid_t)-1 || opts->map_gid == (gid_t)-1))
+		usage_error("--map-count %u needs --map-uid and --map-gid, the first host ids of the range",
+			    opts->map_count);
 	if (opts->map_uid == (uid_t)-1)
 		opts->map_uid = uid;
 	if (opts->map_gid == (gid_t)-1)
 		opts->map_gid = gid;
+	/* The last id of the range must be an id too: 4294967294 at most. */
+	if (opts->map_uid > 4294967295u - opts->map_count ||
+	    opts->map_gid > 4294967295u - opts->map_count)
+		usage_error("--map-count %u: the range from uid %u, gid %u passes 4294967294, the last id",
+			    opts->map_count, (unsigned int)opts->map_uid,
+			    (unsigned int)opts->map_gid);
 }
 
 static void parse_options(int argc, char **argv, struct options *opts)
@@ -110,6 +128,7 @@ static void parse_options(int argc, char **argv, struct options *opts)
 		{ "hostname", required_argument, NULL, 'n' },
 		{ "map-uid", required_argument, NULL, 'u' },
 		{ "map-gid", required_argument, NULL, 'g' },
+		{ "map-count", required_argument, NULL, 'c' },
 		{ "stop-timeout", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -131,6 +150,9 @@ static void parse_options(int argc, char **argv, struct options *opts)
 			break;
 		case 'g':
 			opts->map_gid = parse_id("--map-gid", optarg);
+			break;
+		case 'c':
+			opts->map_count = parse_count("--map-count", optarg, 4294967295u);
 			break;
 		case 's':
 			opts->stop_timeout = parse_seconds("--stop-timeout", optarg);
@@ -162,18 +184,21 @@ static void prepare_uts(const struct options *opts)
 }
 
 /* Write one line to /proc/PID/<file>: "<inside> <outside> <count>". */
-static void write_id_map(pid_t pid, const char *file, unsigned int outside)
+static void write_id_map(pid_t pid, const char *file, unsigned int outside,
+			 unsigned int count)
 {
 	char path[64], why[128];
 
 	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
-	if (write_file(path, "0 %u 1\n", outside) == 0)
+	if (write_file(path, "0 %u %u\n", outside, count) == 0)
 		return;
-	report_errno("write %s \"0 %u 1\"", path, outside);
+	report_errno("write %s \"0 %u %u\"", path, outside, count);
 	if (errno != EPERM)
 		exit_now(EXIT_SETUP_FAILED);
 	if (userns_restriction(why, sizeof why) != NULL)
 		hint("user namespaces are restricted here: %s", why);
+	else if (geteuid() != 0 && count > 1)
+		hint("without root, the kernel maps one id, your own: a range needs root (newuidmap(1) and /etc/subuid do it for users; isolate uses the kernel alone)");
 	else if (geteuid() != 0)
 		hint("without root, you can map only your own id (uid %u, gid %u)",
 		     (unsigned int)geteuid(), (unsigned int)getegid());
@@ -185,14 +210,16 @@ static void write_id_map(pid_t pid, const char *file, unsigned int outside)
 
 /*
  * From the parent, while the child waits: map root inside to one host
- * uid and gid.  Until then, ids read as the overflow id 65534 inside,
- * though the child still holds the caller's credentials on the host.
+ * uid and gid, or ids 0 to map_count-1 to as many from there (a whole
+ * distribution's users: apt's _apt, 42; nobody, 65534).  Until then,
+ * ids read as the overflow id 65534 inside, though the child still
+ * holds the caller's credentials on the host.
  */
 static void prepare_userns(pid_t pid, const struct options *opts)
 {
 	char path[64];
 
-	write_id_map(pid, "uid_map", opts->map_uid);
+	write_id_map(pid, "uid_map", opts->map_uid, opts->map_count);
 	/*
 	 * Without CAP_SETGID over us, the kernel accepts a gid_map only once
 	 * setgroups(2) is denied in the namespace for good (CVE-2014-8989:
@@ -203,9 +230,12 @@ static void prepare_userns(pid_t pid, const struct options *opts)
 		if (write_file(path, "deny") == -1)
 			die_errno("write %s \"deny\"", path);
 	}
-	write_id_map(pid, "gid_map", opts->map_gid);
+	write_id_map(pid, "gid_map", opts->map_gid, opts->map_count);
 	trace(opts->verbose, "mapped root in pid %d to uid %u gid %u", (int)pid,
 	      (unsigned int)opts->map_uid, (unsigned int)opts->map_gid);
+	if (opts->map_count > 1)
+		trace(opts->verbose, "and ids 1 to %u to the %u uids and gids after those",
+		      opts->map_count - 1, opts->map_count - 1);
 }
 
 /* In the child, once mapped: become uid 0 and gid 0 of the namespace. */
@@ -268,7 +298,8 @@ static int child(void *arg)
 int main(int argc, char **argv)
 {
 	struct options opts = { .stop_timeout = DEFAULT_STOP_TIMEOUT,
-				.map_uid = (uid_t)-1, .map_gid = (gid_t)-1 };
+				.map_uid = (uid_t)-1, .map_gid = (gid_t)-1,
+				.map_count = 1 };
 	struct container c = { .opts = &opts };
 	int flags = CLONE_NEWUTS | CLONE_NEWUSER;
 	char why[128];

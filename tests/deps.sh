@@ -3,8 +3,9 @@
 #
 #   tests/deps.sh build   a C compiler and make
 #   tests/deps.sh rootfs  busybox-static, for make rootfs
-#   tests/deps.sh test    all of the above, plus bats, iproute2,
+#   tests/deps.sh test    all of the above, plus bats, iproute2, nftables,
 #                         procps, util-linux, strace
+#   tests/deps.sh debian  debootstrap, for make rootfs-debian
 #   tests/deps.sh bench|valgrind|lint   hyperfine and bubblewrap |
 #                         valgrind | cppcheck and shellcheck
 #
@@ -31,18 +32,20 @@ test)
 	need pgrep procps
 	need setpriv util-linux
 	need strace strace	# slows the --init down in one test
+	need nft nftables	# part-4's outbound.sh, in a network namespace of the test's
 	;;
 bench)
 	need hyperfine hyperfine
 	need bwrap bubblewrap	# the tool people would use instead
 	;;
 valgrind) need valgrind valgrind ;;
+debian) need debootstrap debootstrap ;;
 lint)
 	need cppcheck cppcheck
 	need shellcheck shellcheck
 	;;
 *)
-	echo "usage: $0 build|rootfs|test|bench|valgrind|lint" >&2
+	echo "usage: $0 build|rootfs|debian|test|bench|valgrind|lint" >&2
 	exit 2
 	;;
 esac

@@ -125,6 +125,50 @@ stop_sleeper() {
 	[[ $output == allow ]]
 }
 
+# A range of ids (--map-count): a whole system's users inside.  The
+# ids are ones make grade's sandbox has too (it maps 0 to 65535).
+@test "part-2: with --map-count, a file chowned to 1000:1001 inside belongs to the range's ids outside (31000:41001)" {
+	dir=$(world_writable_dir)
+	run -0 isolate --map-uid 30000 --map-gid 40000 --map-count 2000 sh -c \
+		'cat /proc/self/uid_map /proc/self/gid_map
+		touch "$1/file" && chown 1000:1001 "$1/file" && stat -c %u:%g "$1/file"' sh "$dir"
+	[[ $(echo ${lines[0]}) == "0 30000 2000" ]]
+	[[ $(echo ${lines[1]}) == "0 40000 2000" ]]
+	same "${lines[2]}" 1000:1001
+	same "$(stat -c %u:%g "$dir/file")" 31000:41001
+}
+
+@test "part-2: with --map-count, a process switched to uid 1000 inside cannot write root's files" {
+	dir=$(world_writable_dir)
+	# setpriv(1) sets the real, effective and saved ids, as su does.
+	run -0 isolate --map-uid 30000 --map-gid 30000 --map-count 2000 sh -c \
+		'echo root >"$1/roots" && chmod 644 "$1/roots"
+		setpriv --reuid 1000 --regid 1000 --clear-groups sh -c "id -u; echo user >>\"\$1/roots\"" sh "$1"
+		echo "user wrote: $?"; cat "$1/roots"' sh "$dir"
+	[[ ${lines[0]} == 1000 ]]
+	[[ $output == *"Permission denied"* && ${lines[-2]} != "user wrote: 0" && ${lines[-1]} == root ]]
+	# Negative control: with root alone mapped, there is no uid 1000 to
+	# switch to (setresuid(2): EINVAL).
+	run ! isolate --map-uid 30000 --map-gid 30000 setpriv --reuid 1000 --regid 1000 --clear-groups true
+	[[ $output == *"Invalid argument"* ]]
+}
+
+@test "part-2: --map-count needs --map-uid and --map-gid, a count, and a range that ends at an id (125)" {
+	run --separate-stderr -125 isolate --map-count 2000 true
+	error_is "isolate: --map-count 2000 needs --map-uid and --map-gid, the first host ids of the range" \
+		--map-count --map-uid --map-gid
+	run --separate-stderr -125 isolate --map-uid 30000 --map-count 2000 true
+	error_is "isolate: --map-count 2000 needs --map-uid and --map-gid, the first host ids of the range" \
+		--map-count --map-gid
+	run --separate-stderr -125 isolate --map-uid 30000 --map-gid 30000 --map-count 0 true
+	error_is "isolate: --map-count: 0 is out of range (1 to 4294967295)" --map-count 0
+	run --separate-stderr -125 isolate --map-uid 30000 --map-gid 30000 --map-count many true
+	error_is "isolate: --map-count: 'many' is not a number" --map-count many
+	run --separate-stderr -125 isolate --map-uid 4294967000 --map-gid 30000 --map-count 65536 true
+	error_is "isolate: --map-count 65536: the range from uid 4294967000, gid 30000 passes 4294967294, the last id" \
+		--map-count 65536 4294967000 4294967294
+}
+
 @test "part-2: bad --map-uid and --map-gid values are refused (125)" {
 	run --separate-stderr -125 isolate --map-uid abc true
 	error_is "isolate: --map-uid: 'abc' is not a user or group id" --map-uid abc
@@ -159,6 +203,15 @@ stop_sleeper() {
 	run --separate-stderr -125 as_nobody "$bin" --map-gid 0 true
 	error_matches '^isolate: write /proc/[0-9]+/gid_map "0 0 1": Operation not permitted$' \
 		gid_map "Operation not permitted"
+}
+
+@test "part-2: rootless, a range of ids is refused with the file named and a hint" {
+	require_unprivileged_userns
+	bin=$(binary_for_nobody)
+	run --separate-stderr -125 as_nobody "$bin" --map-uid 65534 --map-gid 65534 --map-count 2 true
+	error_matches '^isolate: write /proc/[0-9]+/uid_map "0 65534 2": Operation not permitted$' \
+		uid_map "Operation not permitted"
+	hint_is "isolate: hint: without root, the kernel maps one id, your own: a range needs root (newuidmap(1) and /etc/subuid do it for users; isolate uses the kernel alone)"
 }
 
 @test "part-2: where user namespaces are turned off, the error names the setting" {

@@ -101,6 +101,63 @@ grep -l "[i]solate-secret-value" /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/de
 	[[ $(echo $output) == isolate-init ]] || { echo "PID 1 was: $output"; false; }
 }
 
+# A distribution's files belong to many users (root, _apt, nobody...):
+# shifted to a range of host ids, and that range mapped (--map-count),
+# they are each user's inside (make rootfs-debian builds such a rootfs).
+@test "part-$PART: a rootfs owned by a range of ids, mapped with --map-count, is root's inside; su to a user of the range cannot write root's files" {
+	local dir
+	world_writable_dir dir
+	# A copy of its own: copy_rootfs's copies share their symlinks.
+	cp -a "$REPO/rootfs" "$dir/rootfs"
+	echo 'user:x:1000:1000::/tmp:/bin/sh' >>"$dir/rootfs/etc/passwd"
+	echo 'user:x:1000:' >>"$dir/rootfs/etc/group"
+	chown -hR 30000:30000 "$dir/rootfs"
+	ROOTFS=$dir/rootfs
+	run -0 isolate --map-uid 30000 --map-gid 30000 --map-count 2000 sh -c \
+		'stat -c %u:%g / /root; touch /root/made && echo root wrote
+		su user -c "id -u; touch /root/by-user"; echo "user wrote: $?"
+		su user -c "touch /tmp/by-user"'
+	[[ $(echo ${lines[@]:0:4}) == "0:0 0:0 root wrote 1000" ]]
+	[[ $output == *"/root/by-user: Permission denied"* && ${lines[-1]} == "user wrote: 1" ]]
+	same "$(stat -c %u:%g "$dir/rootfs/root/made" "$dir/rootfs/tmp/by-user" | tr '\n' ' ')" "30000:30000 31000:31000 "
+	# Negative control: root alone mapped (to nobody, as plain root is),
+	# root inside owns nothing of it: / is the overflow id's.
+	run ! env -u SUDO_UID -u SUDO_GID "$(isolate_binary)" "${ROOTFS_ARGS[@]}" sh -c 'stat -c %u /root; touch /root/x'
+	[[ ${lines[0]} == 65534 && $output == *"/root/x: Permission denied"* ]]
+}
+
+@test "part-$PART: with a range mapped, dpkg installs a local package whose files keep their user; without, they lose it" {
+	command -v dpkg-deb >/dev/null || skip "no dpkg-deb here to build the package"
+	local dir
+	world_writable_dir dir
+	# A package of one file of uid 1000's, as Debian's packages hold
+	# files of their own users (the owners are kept in the .deb).
+	mkdir -p "$dir/pkg/DEBIAN" "$dir/pkg/srv/hello"
+	printf '%s\n' 'Package: hello-isolate' 'Version: 1.0' 'Architecture: all' \
+		'Maintainer: isolate <isolate@example.invalid>' 'Description: a file of a user of its own' \
+		>"$dir/pkg/DEBIAN/control"
+	echo hello >"$dir/pkg/srv/hello/greeting"
+	chown -R 1000:1000 "$dir/pkg/srv"
+	dpkg-deb --build "$dir/pkg" "$dir/hello.deb" >/dev/null
+	cp -a "$REPO/rootfs" "$dir/rootfs"
+	mkdir -p "$dir/rootfs/var/lib/dpkg/info"
+	: >"$dir/rootfs/var/lib/dpkg/status"
+	cp "$dir/hello.deb" "$dir/rootfs/tmp/"
+	chown -hR 30000:30000 "$dir/rootfs"
+	ROOTFS=$dir/rootfs
+	# busybox's dpkg, the same steps as Debian's: unpack, chown, record.
+	run -0 isolate --map-uid 30000 --map-gid 30000 --map-count 2000 sh -c \
+		'dpkg -i /tmp/hello.deb >/dev/null && stat -c %u:%g /srv/hello/greeting && dpkg -l hello-isolate | tail -n 1'
+	[[ ${lines[0]} == 1000:1000 && ${lines[1]} == "ii  hello-isolate  1.0"* ]]
+	same "$(stat -c %u:%g "$dir/rootfs/srv/hello/greeting")" 31000:31000
+	# Negative control: root alone mapped, there is no uid 1000 to give
+	# the file to (busybox's dpkg goes on; Debian's stops there).
+	rm -r "$dir/rootfs/srv"
+	run -0 isolate --map-uid 30000 --map-gid 30000 sh -c \
+		'dpkg -i /tmp/hello.deb >/dev/null; stat -c %u:%g /srv/hello/greeting'
+	same "${lines[-1]}" 0:0
+}
+
 @test "part-$PART: /dev, /dev/pts, /dev/shm and /proc are nosuid and noexec: a program written to /dev cannot run" {
 	run -0 isolate sh -c '
 		printf "#!/bin/sh\necho RAN\n" >/dev/program && chmod 755 /dev/program
