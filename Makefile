@@ -80,9 +80,10 @@ deps-test:
 # ptys...); faults.so, which LD_PRELOAD puts into isolate to make a rare
 # moment happen every time (a parent dying at the worst point of the
 # setup); launch, through which every test starts isolate, and leftovers,
-# which every teardown runs; sandbox, in which make grade runs a lab.
+# which every teardown runs; sandbox, in which make grade runs a lab;
+# internet, the web and DNS server part-4's outbound test reaches.
 TEST_TOOLS := tests/ptyrun tests/probe tests/escape tests/faults.so tests/leftovers \
-	tests/launch tests/sandbox
+	tests/launch tests/sandbox tests/internet
 test-tools: $(TEST_TOOLS)
 
 tests/ptyrun: tests/ptyrun.c
@@ -95,6 +96,9 @@ tests/escape: tests/escape.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
 tests/leftovers: tests/leftovers.c
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+tests/internet: tests/internet.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 tests/launch: tests/launch.c

@@ -6,7 +6,8 @@
 #
 # DIR gets bin/busybox and one symlink per applet (sh, ls, cat, ps, mount,
 # ip, ping, nc, ...), the directories the container mounts over (proc,
-# dev, sys), tmp (mode 1777), and etc/passwd, group, hostname and hosts.  Everything
+# dev, sys), tmp (mode 1777), and etc/passwd, group, hostname, hosts and
+# resolv.conf (empty).  Everything
 # is readable by every user, so a rootless run can use it too.
 set -eu
 
@@ -48,8 +49,9 @@ root:x:0:
 nogroup:x:65534:
 GROUP
 echo isolate >"$new/etc/hostname"
-# part-4 covers these two with its own (a bind mount needs a file to cover).
+# part-4 covers these three with its own (a bind mount needs a file to cover).
 printf '127.0.0.1\tlocalhost\n' >"$new/etc/hosts"
+: >"$new/etc/resolv.conf"
 chmod -R a+rX "$new"
 
 rm -rf "$dir"

@@ -31,7 +31,7 @@
  * sees only lo and eth0, one end of a veth pair whose other end is on
  * the host (veth(4)).  The pair is made over rtnetlink, in netlink.c.
  * /etc/hosts and /etc/hostname inside name the container and its
- * address.  It also adds the IPC namespace, with its own /dev/mqueue,
+ * address, and /etc/resolv.conf a nameserver it can reach.  It also adds the IPC namespace, with its own /dev/mqueue,
  * and the cgroup namespace, to match docker run.
  */
 #define _GNU_SOURCE
@@ -68,6 +68,8 @@ static const char usage[] =
 	"  --net MODE       veth (default): eth0, wired to the host; none: lo only\n"
 	"  --net-range CIDR where each container's /30 comes from\n"
 	"                   (default: 10.200.0.0/16)\n"
+	"  --dns ADDRESS    the nameserver inside (default: the host's, but\n"
+	"                   not one on its loopback, like 127.0.0.53)\n"
 	"  --rootfs DIR     the root filesystem (default: " DEFAULT_ROOTFS ")\n"
 	"  --init           run a tiny init as PID 1, the command as its child\n"
 	"  --hostname NAME  the host name inside (default: the host's)\n"
@@ -96,6 +98,7 @@ struct options {
 	bool veth;		/* --net veth, not --net none */
 	struct in_addr range;	/* --net-range: the first address... */
 	int range_prefix;	/* ...and its prefix length */
+	const char *dns;	/* --dns: NULL for the host's nameservers */
 	const char *rootfs;	/* the directory that becomes / */
 	bool init;		/* --init: PID 1 is ours, not the command */
 	const char *hostname;	/* NULL: keep the host's */
@@ -126,6 +129,8 @@ struct container {
 	/* The command's environment, built by the child; see below. */
 	char *environment[ENV_DEFAULTS + MAX_ENV + 1];
 	char hostname_var[sizeof "HOSTNAME=" + HOST_NAME_MAX];
+	/* /etc/resolv.conf inside: read by main(), from the host's. */
+	char resolv_conf[128];
 };
 
 /*
@@ -233,6 +238,7 @@ static void parse_options(int argc, char **argv, struct options *opts)
 	static const struct option longopts[] = {
 		{ "net", required_argument, NULL, 'N' },
 		{ "net-range", required_argument, NULL, 'R' },
+		{ "dns", required_argument, NULL, 'd' },
 		{ "rootfs", required_argument, NULL, 'r' },
 		{ "init", no_argument, NULL, 'i' },
 		{ "hostname", required_argument, NULL, 'n' },
@@ -259,6 +265,11 @@ static void parse_options(int argc, char **argv, struct options *opts)
 			break;
 		case 'R':
 			parse_range(optarg, opts);
+			break;
+		case 'd':
+			if (inet_pton(AF_INET, optarg, &(struct in_addr){ 0 }) != 1)
+				usage_error("--dns: '%s' is not an IPv4 address", optarg);
+			opts->dns = optarg;
 			break;
 		case 'r':
 			check_length("--rootfs", optarg, PATH_MAX - 1);
@@ -659,10 +670,56 @@ static void cover_etc_file(const char *name, const char *content)
 }
 
 /*
+ * Add to `out` the IPv4 nameservers `file` names, up to three (resolv.conf(5)
+ * reads no more), but none on the loopback network: 127.0.0.53, where
+ * systemd-resolved answers the host, is the container's own lo inside.
+ */
+static void read_nameservers(const char *file, char *out, size_t size)
+{
+	char line[256], addr[INET_ADDRSTRLEN];
+	struct in_addr in;
+	int found = 0;
+	FILE *f = fopen(file, "re");
+
+	if (f == NULL)
+		return;
+	while (found < 3 && fgets(line, sizeof line, f) != NULL) {
+		if (sscanf(line, " nameserver %15s", addr) != 1 ||
+		    inet_pton(AF_INET, addr, &in) != 1 || ntohl(in.s_addr) >> 24 == 127)
+			continue;
+		snprintf(out + strlen(out), size - strlen(out), "nameserver %s\n", addr);
+		found++;
+	}
+	fclose(f);
+}
+
+/*
+ * In the parent, while the host's files are in reach: the nameservers
+ * the container's /etc/resolv.conf names, as docker run chooses them.
+ * --dns; else the host's; else, when the host names only its own
+ * loopback, the servers systemd-resolved asks on its behalf.
+ */
+static void choose_nameservers(const struct options *opts, struct container *c)
+{
+	if (opts->dns != NULL) {
+		snprintf(c->resolv_conf, sizeof c->resolv_conf, "nameserver %s\n", opts->dns);
+		return;
+	}
+	read_nameservers("/etc/resolv.conf", c->resolv_conf, sizeof c->resolv_conf);
+	if (c->resolv_conf[0] == '\0')
+		read_nameservers("/run/systemd/resolve/resolv.conf", c->resolv_conf,
+				 sizeof c->resolv_conf);
+	if (c->resolv_conf[0] == '\0')
+		snprintf(c->resolv_conf, sizeof c->resolv_conf,
+			 "# isolate: the host names no nameserver a container can reach\n");
+}
+
+/*
  * /etc/hostname and /etc/hosts that agree with the container's host name
- * and address, as docker run bind-mounts them.  Their content lives in a
- * tmpfs mounted for a moment on /dev/.etc: once both are bound, it is
- * detached from there, and reachable only through the two files.
+ * and address, and the /etc/resolv.conf main() chose, as docker run
+ * bind-mounts them.  Their content lives in a tmpfs mounted for a
+ * moment on /dev/.etc: once all three are bound, it is detached from
+ * there, and reachable only through the three files.
  */
 static void mount_hosts_files(const struct container *c)
 {
@@ -682,6 +739,7 @@ static void mount_hosts_files(const struct container *c)
 		die_errno("mount a tmpfs on /dev/.etc");
 	cover_etc_file("hostname", line);
 	cover_etc_file("hosts", hosts);
+	cover_etc_file("resolv.conf", c->resolv_conf);
 	if (umount2("/dev/.etc", MNT_DETACH) == -1 || rmdir("/dev/.etc") == -1)
 		die_errno("remove /dev/.etc");
 	trace(c->opts->verbose, "/etc/hosts: %s is %s", name, addr);
@@ -883,6 +941,7 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &opts);
 	if (opts.veth)
 		choose_network(&opts, &c.net);
+	choose_nameservers(&opts, &c);
 	drop_host_groups();
 	give_stdio_pipes(&opts);
 	handshake_open(&c.sync);

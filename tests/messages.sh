@@ -8,8 +8,9 @@
 # It reads the format strings of every call that prints a line: die,
 # die_errno, report, report_errno, hint, trace and usage_error, in
 # part-N/*.c and common/*.c (a literal split over lines is joined); the
-# lines that the scripts behind make targets echo, starting "isolate: "
-# (a variable in them matches any text); and the stub of a lab
+# lines that the scripts behind make targets echo, starting "isolate: ",
+# and part-4/outbound.sh's fail() lines (a variable in them matches any
+# text); and the stub of a lab
 # (tests/mklab.sh).  A conversion (%s, %d...) matches any text, as do
 # the words in capitals a page writes in its place (PATH, PID, ERROR);
 # a call that ends with the system's reason (die_errno, report_errno)
@@ -31,9 +32,16 @@ perl -0777 -ne '
 		print "^isolate: $regex\$\n";
 	}' part-*/*.c common/*.c
 perl -ne '
-	next unless /\becho "isolate: ((?:[^"\\]|\\.)*)"/;
-	my @parts = split /(\$\{?[A-Za-z_]+\}?)/, $1;
+	my $text;
+	if ($ARGV !~ /outbound\.sh$/ && /\becho "isolate: ((?:[^"\\]|\\.)*)"/) {
+		$text = $1;
+	} elsif ($ARGV =~ /outbound\.sh$/ && /\bfail "((?:[^"\\]|\\.)*)"/) {
+		$text = "outbound: $1";	# fail() prefixes "isolate: outbound: "
+	} else {
+		next;
+	}
+	my @parts = split /(\$(?:\{?[A-Za-z_0-9]+\}?|[*@]))/, $text;
 	print "^isolate: ", join("", map { /^\$/ ? ".+" : quotemeta($_) } @parts), "\$\n";
-	' common/*.sh tests/*.sh
+	' common/*.sh tests/*.sh part-*/*.sh
 # make lab's stubs (tests/mklab.sh); a page may name one NAME().
 echo '^isolate: lab: [A-Za-z_]+\(\) is not written yet$'

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # part-4: the network namespace, with a veth pair made over rtnetlink,
 # and the IPC and cgroup namespaces.  Traffic in these tests goes only
-# between a container and its own host end: no forwarding, no NAT, no
-# other address.
+# between a container and its own host end, or, for outbound.sh, to an
+# "internet" of the test's own (own_internet): forwarding and NAT are
+# turned on only in a network namespace that stands for the host.
 
 PART=4
 load helpers
@@ -49,6 +50,44 @@ end_own_host_network() {
 	wait "$HOST_NETWORK" || true
 }
 
+# own_internet: beyond own_host_network's "host", a network namespace
+# that stands for the internet.  The host's uplink, a veth named enp0s3
+# with 198.51.100.2/24 and the default route, leads to its eth0,
+# 198.51.100.1, where tests/internet serves a web page and DNS for
+# internet.test.  It knows no route to the containers' range: only a
+# masqueraded packet gets an answer.  (198.51.100.0/24 is TEST-NET-2,
+# RFC 5737: no real network uses it.)  end_own_internet ends both.
+own_internet() {
+	[[ -x $REPO/tests/internet ]] || skip "tests/internet is not built: run make test-tools"
+	local ready=$BATS_TEST_TMPDIR/internet.ready
+	env "$TEST_MARK" unshare -n sh -c 'ip link set lo up && exec sleep 1000' &
+	INTERNET=$!
+	wait_until runs_sleep "$INTERNET"
+	ip link add enp0s3 netns "$HOST_NETWORK" type veth peer name eth0 netns "$INTERNET"
+	"${IN_NET[@]}" sh -c 'ip addr add 198.51.100.2/24 dev enp0s3 && ip link set enp0s3 up &&
+		ip route replace default via 198.51.100.1'
+	nsenter -t "$INTERNET" -n sh -c 'ip addr add 198.51.100.1/24 dev eth0 && ip link set eth0 up'
+	nsenter -t "$INTERNET" -n env "$TEST_MARK" "$REPO/tests/internet" 198.51.100.1 internet.test "$ready" &
+	INTERNET_SERVER=$!
+	wait_until ready "$ready" "$INTERNET_SERVER"
+}
+end_own_internet() {
+	kill "$INTERNET_SERVER" "$INTERNET"
+	wait "$INTERNET_SERVER" "$INTERNET" || true
+}
+
+# What outbound.sh and own_internet must never change on the real host:
+# forwarding, the nftables rules, the default route; and no uplink or
+# address of the test's own may show up there.  (Not every link and
+# route: other suites' containers come and go meanwhile.)
+host_network_state() {
+	cat /proc/sys/net/ipv4/ip_forward
+	nft list ruleset
+	ip route show default
+	ip -o addr show to 198.51.100.0/24
+	[[ ! -e /sys/class/net/enp0s3 ]] || echo "a link enp0s3 on the host"
+}
+
 # Inside: "name state" of each link, and eth0's IPv4 address and the
 # default gateway.
 probe='ip -o link | awk -F": " "{print \$2}" | cut -d@ -f1 | tr "\n" " "; echo
@@ -81,9 +120,9 @@ ip route | awk "/^default/ {print \$3}"'
 	[[ ${lines[2]} == "${eth0%.*}.$((${eth0##*.} - 1))" ]]
 }
 
-@test "part-4: the container's mount table is part-3's, with /dev/mqueue, /etc/hostname and /etc/hosts" {
+@test "part-4: the container's mount table is part-3's, with /dev/mqueue, /etc/hostname, /etc/hosts and /etc/resolv.conf" {
 	run -0 isolate sh -c 'awk "{print \$5}" /proc/self/mountinfo | sort'
-	[[ $(echo $output) == "/ /dev /dev/full /dev/mqueue /dev/null /dev/pts /dev/random /dev/shm /dev/tty /dev/urandom /dev/zero /etc/hostname /etc/hosts /proc" ]]
+	[[ $(echo $output) == "/ /dev /dev/full /dev/mqueue /dev/null /dev/pts /dev/random /dev/shm /dev/tty /dev/urandom /dev/zero /etc/hostname /etc/hosts /etc/resolv.conf /proc" ]]
 }
 
 @test "part-4: /dev/mqueue shows the IPC namespace's queues: none of the host's, and the container's stay inside" {
@@ -292,6 +331,71 @@ read_from() (
 	run --separate-stderr -125 isolate --net-range 10.204.0.0/29 true
 	error_is "isolate: --net-range: no /30 of it is free: the host already routes every one" --net-range
 	end_own_host_network
+}
+
+@test "part-4: /etc/resolv.conf names the host's nameservers, never one on its loopback, and --dns wins" {
+	local conf=$BATS_TEST_TMPDIR/resolv.conf
+	# The host's files as a mount namespace of the test's own shows them.
+	IN_NET=(unshare -m sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$conf")
+	printf 'nameserver 127.0.0.53\nnameserver 192.0.2.1\nsearch example\n' >"$conf"
+	run -0 isolate --net none cat /etc/resolv.conf
+	same "$output" "nameserver 192.0.2.1"
+	# A stub alone (systemd-resolved): the servers it asks, from its file.
+	printf 'nameserver 127.0.0.53\n' >"$conf"
+	mkdir -p "$BATS_TEST_TMPDIR/run/systemd/resolve"
+	printf 'nameserver 192.0.2.7\nnameserver 192.0.2.8\n' >"$BATS_TEST_TMPDIR/run/systemd/resolve/resolv.conf"
+	IN_NET=(unshare -m sh -c 'mount --bind "$0" /etc/resolv.conf && mount --bind "$1" /run && shift && exec "$@"' \
+		"$conf" "$BATS_TEST_TMPDIR/run")
+	run -0 isolate --net none cat /etc/resolv.conf
+	same "$(echo $output)" "nameserver 192.0.2.7 nameserver 192.0.2.8"
+	run -0 isolate --net none --dns 198.51.100.1 cat /etc/resolv.conf
+	same "$output" "nameserver 198.51.100.1"
+	run --separate-stderr -125 isolate --dns dns.example true
+	error_is "isolate: --dns: 'dns.example' is not an IPv4 address" --dns dns.example
+}
+
+@test "part-4: with outbound.sh up, containers reach an internet by address and by name, masqueraded; down cuts them off" {
+	command -v nft >/dev/null || skip "outbound.sh needs nft: apt-get install nftables"
+	local before get first resolve
+	# resolve NAME, inside: the address nslookup finds for NAME.
+	resolve='resolve() { nslookup "$1" | awk "/^Name:/ { n = 1 } n && /^Address/ { print \$2 }"; }'
+	before=$(host_network_state)
+	own_host_network
+	own_internet
+	# By address, then by name: busybox's nslookup asks the nameserver of
+	# /etc/resolv.conf (busybox-static's wget and nc cannot resolve names:
+	# a static glibc has no NSS modules; its wget crashes even on an
+	# address).  The server greets whoever connects: nc reads the line.
+	get='nc -w 5 198.51.100.1 80 </dev/null && nc -w 5 "$(resolve internet.test)" 80 </dev/null'
+	# Forwarding off: the host end is as far as a packet goes.
+	run ! isolate --dns 198.51.100.1 nc -w 1 198.51.100.1 80
+	run -0 "${IN_NET[@]}" "$REPO/part-4/outbound.sh" up
+	# A container that stays, and a second one meanwhile: both get out,
+	# under the host's uplink address (198.51.100.2), and back.
+	container_path go
+	isolate_in_background --dns 198.51.100.1 --init sh -c \
+		"$resolve; $get && while [ ! -e $INSIDE_PATH ]; do sleep 0.1; done && $get" >"$BATS_TEST_TMPDIR/first" &
+	first=$!
+	run -0 isolate --dns 198.51.100.1 sh -c "$resolve; $get"
+	same "$(echo $output)" "hello from the internet, you are 198.51.100.2 hello from the internet, you are 198.51.100.2"
+	: >"$HOST_PATH"
+	wait_status "$first"
+	same "$status $(cat "$BATS_TEST_TMPDIR/first" | sort | uniq -c | xargs)" \
+		"0 4 hello from the internet, you are 198.51.100.2"
+	# The host's default resolver, as isolate finds it, works too.
+	printf 'nameserver 127.0.0.53\nnameserver 198.51.100.1\n' >"$BATS_TEST_TMPDIR/resolv.conf"
+	IN_NET=(nsenter -t "$HOST_NETWORK" -n unshare -m sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' \
+		"$BATS_TEST_TMPDIR/resolv.conf")
+	run -0 isolate sh -c "$resolve"'; resolve internet.test'
+	same "$output" "198.51.100.1"
+	# down: forwarding as it was, the table gone, and no way out.
+	IN_NET=(nsenter -t "$HOST_NETWORK" -n)
+	run -0 "${IN_NET[@]}" "$REPO/part-4/outbound.sh" down
+	same "$("${IN_NET[@]}" cat /proc/sys/net/ipv4/ip_forward) $("${IN_NET[@]}" nft list ruleset | wc -l)" "0 0"
+	run ! isolate --dns 198.51.100.1 nc -w 1 198.51.100.1 80
+	end_own_internet
+	end_own_host_network
+	same "$(host_network_state)" "$before"
 }
 
 @test "part-4: bad --net and --net-range values are refused (125)" {
