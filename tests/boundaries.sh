@@ -75,4 +75,24 @@ reaching the command; and so do the signal tests
 ([tests/suites/signals.bats](../tests/suites/signals.bats)): the signals
 passed on, 128+N, the stop timeout, a dying parent, and nothing left
 behind after 50 random SIGKILLs of isolate.
+
+## What the opt-in extras open up
+
+- **`part-4/outbound.sh up`** (forwarding and masquerade, by hand):
+  the container then reaches whatever the host reaches, the host's LAN,
+  its router and the internet, as with `docker run`; `outbound.sh`
+  filters nothing ([part 4](part-4.md#the-way-out-forwarding-and-masquerade)
+  shows the rule that keeps containers off a LAN). It already reached
+  the host itself on its host end's address before. Its connections
+  leave with the host's address: past the host, they are the host's.
+  `outbound.sh down` stops them. On a host that forwarded before `up`
+  (down leaves forwarding on there), a connection already open lives
+  on in the kernel's connection tracking until it closes.
+- **`--map-count N`** (part-2 on, root only): root inside is N host
+  ids, not one. Each is a user inside, and owns on the host whatever
+  that host id owns: a range no one on the host uses keeps the
+  container's users strangers to the host's. Containers given the same
+  range are the same users to the kernel: they can signal each
+  other's processes and share files, where their mount and PID
+  namespaces let them meet.
 ESCAPES
