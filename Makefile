@@ -10,7 +10,8 @@
 #   make test-part-N   one stage's suite, with the shared suites it runs
 #   make test-docs     the chapters against the code and the messages
 #   make test-labs     each stage's lab graded by its whole suite, fresh
-#                      and written otherwise (make test: part-4's, by its lesson's)
+#                      and written otherwise (make test: a fresh part-1 lab
+#                      and part-4's written otherwise, by their lessons')
 #   make diff A=1 B=2  what stage B adds to stage A: every file of the stage
 #   make stress        1000 random SIGKILLs per stage, 200 containers at once
 #   make flake RUNS=5  the whole suite RUNS times, twice at once, under stress

@@ -8,10 +8,11 @@
 # What it costs: a whole grading runs a stage's suite again; eight of
 # them more than doubled make test's time, and eight by the lessons'
 # suites were still two fifths of it.  So make test grades the newest
-# stage's lab only, by its lesson's suite (make grade ONLY=lesson:
-# tests/part-N.bats), and make test-labs (ISOLATE_GRADE_WHOLE=1) every
-# stage's, by the whole suite, the shared suites too: run it after
-# changing the tests.  One test at a time in
+# stage's lab written otherwise only (tests/run: -f part-4.written),
+# by its lesson's suite (make grade ONLY=lesson: tests/part-N.bats; a
+# fresh lab is graded by tests/lab.bats, part-1's), and make test-labs
+# (ISOLATE_GRADE_WHOLE=1) every stage's both ways, by the whole suite,
+# the shared suites too: run it after changing the tests.  One test at a time in
 # each grading: the other runs keep the CPUs busy, and on the 2-CPU
 # reference machine two at a time cost three quarters more CPU.
 
