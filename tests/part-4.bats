@@ -64,8 +64,11 @@ own_internet() {
 	INTERNET=$!
 	wait_until runs_sleep "$INTERNET"
 	ip link add enp0s3 netns "$HOST_NETWORK" type veth peer name eth0 netns "$INTERNET"
+	# Forwarding off, as on a fresh host (a new network namespace starts
+	# with the real host's IPv4 settings: see devconf_inherit_init_net
+	# in the kernel's ip-sysctl.rst).
 	"${IN_NET[@]}" sh -c 'ip addr add 198.51.100.2/24 dev enp0s3 && ip link set enp0s3 up &&
-		ip route replace default via 198.51.100.1'
+		ip route replace default via 198.51.100.1 && echo 0 >/proc/sys/net/ipv4/ip_forward'
 	nsenter -t "$INTERNET" -n sh -c 'ip addr add 198.51.100.1/24 dev eth0 && ip link set eth0 up'
 	nsenter -t "$INTERNET" -n env "$TEST_MARK" "$REPO/tests/internet" 198.51.100.1 internet.test "$ready" &
 	INTERNET_SERVER=$!
@@ -86,6 +89,16 @@ host_network_state() {
 	ip route show default
 	ip -o addr show to 198.51.100.0/24
 	[[ ! -e /sys/class/net/enp0s3 ]] || echo "a link enp0s3 on the host"
+}
+
+# outbound UP|DOWN: outbound.sh in the test's host, and the real host
+# as it was just before.  (Compared around the run only: a reader may
+# well run outbound.sh on the real host while the suite runs.)
+outbound() {
+	local before
+	before=$(host_network_state)
+	run -0 "${IN_NET[@]}" "$REPO/part-4/outbound.sh" "$1"
+	same "$(host_network_state)" "$before"
 }
 
 # Inside: "name state" of each link, and eth0's IPv4 address and the
@@ -356,10 +369,9 @@ read_from() (
 
 @test "part-4: with outbound.sh up, containers reach an internet by address and by name, masqueraded; down cuts them off" {
 	command -v nft >/dev/null || skip "outbound.sh needs nft: apt-get install nftables"
-	local before get first resolve
+	local get first resolve
 	# resolve NAME, inside: the address nslookup finds for NAME.
 	resolve='resolve() { nslookup "$1" | awk "/^Name:/ { n = 1 } n && /^Address/ { print \$2 }"; }'
-	before=$(host_network_state)
 	own_host_network
 	own_internet
 	# By address, then by name: busybox's nslookup asks the nameserver of
@@ -369,7 +381,7 @@ read_from() (
 	get='nc -w 5 198.51.100.1 80 </dev/null && nc -w 5 "$(resolve internet.test)" 80 </dev/null'
 	# Forwarding off: the host end is as far as a packet goes.
 	run ! isolate --dns 198.51.100.1 nc -w 1 198.51.100.1 80
-	run -0 "${IN_NET[@]}" "$REPO/part-4/outbound.sh" up
+	outbound up
 	# A container that stays, and a second one meanwhile: both get out,
 	# under the host's uplink address (198.51.100.2), and back.
 	container_path go
@@ -390,12 +402,11 @@ read_from() (
 	same "$output" "198.51.100.1"
 	# down: forwarding as it was, the table gone, and no way out.
 	IN_NET=(nsenter -t "$HOST_NETWORK" -n)
-	run -0 "${IN_NET[@]}" "$REPO/part-4/outbound.sh" down
+	outbound down
 	same "$("${IN_NET[@]}" cat /proc/sys/net/ipv4/ip_forward) $("${IN_NET[@]}" nft list ruleset | wc -l)" "0 0"
 	run ! isolate --dns 198.51.100.1 nc -w 1 198.51.100.1 80
 	end_own_internet
 	end_own_host_network
-	same "$(host_network_state)" "$before"
 }
 
 @test "part-4: bad --net and --net-range values are refused (125)" {
