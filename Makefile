@@ -4,7 +4,7 @@
 #   make part-N        build one stage
 #   make demo          build, then show live what each stage isolates
 #   make rootfs        ./rootfs, from Debian's busybox-static (parts 3, 4)
-#   make rootfs-debian ./rootfs-debian, Debian 12 by debootstrap, owned by
+#   make rootfs-debian ./rootfs-debian/fs, Debian 12 by debootstrap, owned by
 #                      the ids ID_BASE (1000000) to ID_BASE+65535
 #   make test          the whole suite, on the normal and the sanitized build
 #   make test-part-N   one stage's suite, with the shared suites it runs

@@ -80,11 +80,15 @@ behind after 50 random SIGKILLs of isolate.
 
 - **`part-4/outbound.sh up`** (forwarding and masquerade, by hand):
   the container then reaches whatever the host reaches, the host's LAN,
-  its router and the internet, as with `docker run`; `outbound.sh`
-  filters nothing ([part 4](part-4.md#the-way-out-forwarding-and-masquerade)
-  shows the rule that keeps containers off a LAN). It already reached
-  the host itself on its host end's address before. Its connections
-  leave with the host's address: past the host, they are the host's.
+  its router and the internet, as with `docker run`, and the other
+  containers, through the host; `outbound.sh` filters nothing
+  ([part 4's "What still leaks"](part-4.md#what-still-leaks) shows the
+  rule that keeps containers off a LAN). It already reached the host
+  itself on its host end's address before. Its connections leave with
+  the host's address: past the host, they are the host's. And
+  forwarding is the host's, not the containers': while it is on, the
+  host routes between all of its links, for anyone who sends it
+  packets to route.
   `outbound.sh down` stops them. On a host that forwarded before `up`
   (down leaves forwarding on there), a connection already open lives
   on in the kernel's connection tracking until it closes.

@@ -66,9 +66,11 @@ own_internet() {
 	ip link add enp0s3 netns "$HOST_NETWORK" type veth peer name eth0 netns "$INTERNET"
 	# Forwarding off, as on a fresh host (a new network namespace starts
 	# with the real host's IPv4 settings: see devconf_inherit_init_net
-	# in the kernel's ip-sysctl.rst).
+	# in the kernel's ip-sysctl.rst), and no ICMP redirects accepted, as
+	# on a hardened one.
 	"${IN_NET[@]}" sh -c 'ip addr add 198.51.100.2/24 dev enp0s3 && ip link set enp0s3 up &&
-		ip route replace default via 198.51.100.1 && echo 0 >/proc/sys/net/ipv4/ip_forward'
+		ip route replace default via 198.51.100.1 && echo 0 >/proc/sys/net/ipv4/ip_forward &&
+		echo 0 >/proc/sys/net/ipv4/conf/all/accept_redirects'
 	nsenter -t "$INTERNET" -n sh -c 'ip addr add 198.51.100.1/24 dev eth0 && ip link set eth0 up'
 	nsenter -t "$INTERNET" -n env "$TEST_MARK" "$REPO/tests/internet" 198.51.100.1 internet.test "$ready" &
 	INTERNET_SERVER=$!
@@ -369,26 +371,28 @@ read_from() (
 
 @test "part-4: with outbound.sh up, containers reach an internet by address and by name, masqueraded; down cuts them off" {
 	command -v nft >/dev/null || skip "outbound.sh needs nft: apt-get install nftables"
-	local get first resolve
-	# resolve NAME, inside: the address nslookup finds for NAME.
-	resolve='resolve() { nslookup "$1" | awk "/^Name:/ { n = 1 } n && /^Address/ { print \$2 }"; }'
+	local get first
 	own_host_network
 	own_internet
-	# By address, then by name: busybox's nslookup asks the nameserver of
-	# /etc/resolv.conf (busybox-static's wget and nc cannot resolve names:
-	# a static glibc has no NSS modules; its wget crashes even on an
-	# address).  The server greets whoever connects: nc reads the line.
-	get='nc -w 5 198.51.100.1 80 </dev/null && nc -w 5 "$(resolve internet.test)" 80 </dev/null'
+	# By address, then by name (through the nameserver of
+	# /etc/resolv.conf).  The server greets whoever connects: nc reads
+	# its line.
+	get='nc -w 5 198.51.100.1 80 </dev/null && nc -w 5 internet.test 80 </dev/null'
 	# Forwarding off: the host end is as far as a packet goes.
 	run ! isolate --dns 198.51.100.1 nc -w 1 198.51.100.1 80
+	# A link that forwards on its own would lose that to up and down.
+	"${IN_NET[@]}" sh -c 'echo 1 >/proc/sys/net/ipv4/conf/enp0s3/forwarding'
+	run -1 "${IN_NET[@]}" "$REPO/part-4/outbound.sh" up
+	[[ $output == "isolate: outbound: up: /proc/sys/net/ipv4/conf/enp0s3/forwarding is 1"* ]]
+	"${IN_NET[@]}" sh -c 'echo 0 >/proc/sys/net/ipv4/conf/enp0s3/forwarding'
 	outbound up
 	# A container that stays, and a second one meanwhile: both get out,
 	# under the host's uplink address (198.51.100.2), and back.
 	container_path go
 	isolate_in_background --dns 198.51.100.1 --init sh -c \
-		"$resolve; $get && while [ ! -e $INSIDE_PATH ]; do sleep 0.1; done && $get" >"$BATS_TEST_TMPDIR/first" &
+		"$get && while [ ! -e $INSIDE_PATH ]; do sleep 0.1; done && $get" >"$BATS_TEST_TMPDIR/first" &
 	first=$!
-	run -0 isolate --dns 198.51.100.1 sh -c "$resolve; $get"
+	run -0 isolate --dns 198.51.100.1 sh -c "$get"
 	same "$(echo $output)" "hello from the internet, you are 198.51.100.2 hello from the internet, you are 198.51.100.2"
 	: >"$HOST_PATH"
 	wait_status "$first"
@@ -398,12 +402,14 @@ read_from() (
 	printf 'nameserver 127.0.0.53\nnameserver 198.51.100.1\n' >"$BATS_TEST_TMPDIR/resolv.conf"
 	IN_NET=(nsenter -t "$HOST_NETWORK" -n unshare -m sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' \
 		"$BATS_TEST_TMPDIR/resolv.conf")
-	run -0 isolate sh -c "$resolve"'; resolve internet.test'
-	same "$output" "198.51.100.1"
-	# down: forwarding as it was, the table gone, and no way out.
+	run -0 isolate nc -w 5 internet.test 80
+	same "$output" "hello from the internet, you are 198.51.100.2"
+	# down: forwarding and redirects as they were, the table gone, and
+	# no way out.
 	IN_NET=(nsenter -t "$HOST_NETWORK" -n)
 	outbound down
-	same "$("${IN_NET[@]}" cat /proc/sys/net/ipv4/ip_forward) $("${IN_NET[@]}" nft list ruleset | wc -l)" "0 0"
+	same "$("${IN_NET[@]}" cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/all/accept_redirects |
+		xargs) $("${IN_NET[@]}" nft list ruleset | wc -l)" "0 0 0"
 	run ! isolate --dns 198.51.100.1 nc -w 1 198.51.100.1 80
 	end_own_internet
 	end_own_host_network
