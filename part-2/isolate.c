@@ -17,8 +17,10 @@
  *
  * Part 2 adds the user namespace (user_namespaces(7)): the command is
  * root inside, with every capability over its own namespaces, and one
- * unprivileged user outside.  Only the parent can give it that mapping,
- * after clone(2) and before the child goes on: the setup pipe's job.
+ * unprivileged user outside (or, as root, with --map-count, a range of
+ * host ids for a whole system's users).  Only the parent can give it
+ * that mapping, after clone(2) and before the child goes on: the setup
+ * pipe's job.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -18,8 +18,10 @@
  *
  * Part 2 adds the user namespace (user_namespaces(7)): the command is
  * root inside, with every capability over its own namespaces, and one
- * unprivileged user outside.  Only the parent can give it that mapping,
- * after clone(2) and before the child goes on: the setup pipe's job.
+ * unprivileged user outside (or, as root, with --map-count, a range of
+ * host ids for a whole system's users).  Only the parent can give it
+ * that mapping, after clone(2) and before the child goes on: the setup
+ * pipe's job.
  *
  * Part 3 adds the mount namespace (mount_namespaces(7)), in which the
  * child makes a directory its whole file system with pivot_root(2), and

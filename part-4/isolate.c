@@ -18,8 +18,10 @@
  *
  * Part 2 adds the user namespace (user_namespaces(7)): the command is
  * root inside, with every capability over its own namespaces, and one
- * unprivileged user outside.  Only the parent can give it that mapping,
- * after clone(2) and before the child goes on: the setup pipe's job.
+ * unprivileged user outside (or, as root, with --map-count, a range of
+ * host ids for a whole system's users).  Only the parent can give it
+ * that mapping, after clone(2) and before the child goes on: the setup
+ * pipe's job.
  *
  * Part 3 adds the mount namespace (mount_namespaces(7)), in which the
  * child makes a directory its whole file system with pivot_root(2), and
@@ -31,8 +33,9 @@
  * sees only lo and eth0, one end of a veth pair whose other end is on
  * the host (veth(4)).  The pair is made over rtnetlink, in netlink.c.
  * /etc/hosts and /etc/hostname inside name the container and its
- * address, and /etc/resolv.conf a nameserver it can reach.  It also adds the IPC namespace, with its own /dev/mqueue,
- * and the cgroup namespace, to match docker run.
+ * address, and /etc/resolv.conf a nameserver it can reach.  It also adds
+ * the IPC namespace, with its own /dev/mqueue, and the cgroup namespace,
+ * to match docker run.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
