@@ -23,7 +23,7 @@ dest=${2:?usage: $0 PART DEST}
 # The lesson of each stage, and a hint for each function.
 declare -A hints=(
 	[1:prepare_uts]="when opts->hostname is set, give it to sethostname(2); uts_namespaces(7)"
-	[2:write_id_map]='write "0 OUTSIDE 1\\n" to /proc/PID/FILE in one write (write_file); user_namespaces(7)'
+	[2:write_id_map]='write "0 OUTSIDE COUNT\\n" to /proc/PID/FILE in one write (write_file); COUNT is --map-count, 1 by default; user_namespaces(7)'
 	[2:prepare_userns]='uid_map first; then, if not root, "deny" to /proc/PID/setgroups (CVE-2014-8989); then gid_map'
 	[2:become_root]="setgid(0), then setuid(0): ids of the new user namespace"
 	[3:prepare_mntns]='make / private (MS_REC | MS_PRIVATE), bind the rootfs on itself, chdir into it, mount proc (nosuid, nodev, noexec) and dev (mount_dev), pivot_root(".", "."), umount2(".", MNT_DETACH), chdir("/")'
