@@ -50,6 +50,11 @@ if ! command -v debootstrap >/dev/null 2>&1; then
 	echo "isolate: rootfs-debian needs debootstrap: apt-get install debootstrap" >&2
 	exit 1
 fi
+# debootstrap checks the archive's signature (Ubuntu lacks Debian's key).
+if [ ! -e /usr/share/keyrings/debian-archive-keyring.gpg ]; then
+	echo "isolate: rootfs-debian needs Debian's archive key: apt-get install debian-archive-keyring" >&2
+	exit 1
+fi
 
 new="$dir.new.$$"
 fs="$new/fs"
