@@ -330,6 +330,11 @@ read_from() (
 	end_own_host_network
 }
 
+# not_routed PREFIX: the test's host has no route for PREFIX.
+not_routed() {
+	[[ -z $("${IN_NET[@]}" ip route show "$1") ]]
+}
+
 @test "part-4: a /30 in a network the host routes is never taken, and a range it routes whole is refused" {
 	# Three of the four /30s of 10.203.0.0/28 are in networks of the
 	# "host" (on lo: any link will do): whichever /30 the pid picks
@@ -341,6 +346,10 @@ read_from() (
 		run -0 isolate --net-range 10.203.0.0/28 sh -c "$probe"
 		echo "try $try: eth0 is ${lines[1]}"
 		[[ ${lines[1]} == 10.203.0.14/30 ]]
+		# The last container's host end goes with its namespace, which the
+		# kernel tears down in the background (slowly, under load): until
+		# then its /30 is rightly in use, and no other is free.
+		WAIT_SECONDS=30 wait_until not_routed 10.203.0.12/30
 	done
 	"${IN_NET[@]}" ip route add 10.204.0.0/16 dev lo
 	run --separate-stderr -125 isolate --net-range 10.204.0.0/29 true
