@@ -152,7 +152,7 @@ valgrind: all rootfs
 	@tests/deps.sh valgrind
 	tests/valgrind.sh $(PARTS)
 
-SCRIPTS := tests/helpers.bash tests/run tests/*.sh common/*.sh .ci/run
+SCRIPTS := tests/helpers.bash tests/run tests/*.sh common/*.sh part-*/*.sh .ci/run
 lint:
 	@tests/deps.sh lint
 	cppcheck --quiet --error-exitcode=1 --std=c11 \
