@@ -34,7 +34,7 @@ PARTS     := $(sort $(wildcard part-[0-9]))
 # took 178 s (338 s of CPU) so, 193 to 207 s with no slot for the runs
 # that wait, and 224 to 225 s (412 s of CPU) with 3 of any kind at once
 # (then; with the chapters' sessions, 194 to 227 s; with two lab gradings
-# instead of eight, 162 to 169 s).
+# instead of eight, 162 to 175 s).
 JOBS      ?= $(shell nproc 2>/dev/null || echo 1)
 export CC CFLAGS
 
