@@ -77,6 +77,11 @@ done
 
 if [[ " $* " == *" part-4 "* ]]; then
 	dir=$(mktemp -d)
+	# Stopped midway (make flake ends its stress loop with SIGTERM; a
+	# Ctrl-C), leave no directory behind: bash runs the EXIT trap on exit.
+	trap 'rm -rf "$dir"' EXIT
+	trap 'exit 143' TERM HUP
+	trap 'exit 130' INT
 	pids=()
 	for ((i = 0; i < 200; i++)); do
 		env "$mark" part-4/isolate --env "$mark" sh -c 'ping -c 1 -W 10 $(ip route | awk "/^default/ {print \$3}") >/dev/null &&
