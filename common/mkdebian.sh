@@ -7,7 +7,7 @@
 #
 # debootstrap(8) downloads and unpacks Debian's smallest system
 # (--variant=minbase: apt, dpkg, bash, coreutils; about 40 MB to fetch,
-# 200 MB on disk).  Its files belong to ids 0 to 65535, as on any
+# 175 MB on disk).  Its files belong to ids 0 to 65535, as on any
 # Debian system; the script then shifts each owner by BASE (default
 # 1000000), so that a file of root's belongs to host uid BASE, one of
 # _apt's (uid 42) to BASE+42.  Run the container with the same range:

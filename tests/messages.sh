@@ -9,9 +9,9 @@
 # die_errno, report, report_errno, hint, trace and usage_error, in
 # part-N/*.c and common/*.c (a literal split over lines is joined); the
 # lines that the scripts behind make targets echo, starting "isolate: ",
-# and part-4/outbound.sh's fail() lines (a variable in them matches any
-# text); and the stub of a lab
-# (tests/mklab.sh).  A conversion (%s, %d...) matches any text, as do
+# and the lines of a script's fail "TEXT" when its fail() echoes
+# "isolate: PREFIX$*" (a variable in them matches any text); and the
+# stub of a lab (tests/mklab.sh).  A conversion (%s, %d...) matches any text, as do
 # the words in capitals a page writes in its place (PATH, PID, ERROR);
 # a call that ends with the system's reason (die_errno, report_errno)
 # matches any reason.
@@ -31,17 +31,16 @@ perl -0777 -ne '
 		$regex .= ": .+" if $call =~ /_errno$/;
 		print "^isolate: $regex\$\n";
 	}' part-*/*.c common/*.c
-perl -ne '
-	my $text;
-	if ($ARGV !~ /outbound\.sh$/ && /\becho "isolate: ((?:[^"\\]|\\.)*)"/) {
-		$text = $1;
-	} elsif ($ARGV =~ /outbound\.sh$/ && /\bfail "((?:[^"\\]|\\.)*)"/) {
-		$text = "outbound: $1";	# fail() prefixes "isolate: outbound: "
-	} else {
-		next;
+perl -0777 -ne '
+	# A script whose fail() echoes "isolate: PREFIX$*" prints, for each
+	# fail "TEXT", the line PREFIX plus TEXT.
+	my ($prefix) = /^fail\(\) \{[^}]*?\becho "isolate: ((?:[^"\\]|\\.)*?)\$\*"/m;
+	my @texts = grep { !/\$\*$/ } /\becho "isolate: ((?:[^"\\]|\\.)*)"/g;
+	push @texts, map { "$prefix$_" } /\bfail "((?:[^"\\]|\\.)*)"/g if defined $prefix;
+	for my $text (@texts) {
+		my @parts = split /(\$(?:\{?[A-Za-z_0-9]+\}?|[*@]))/, $text;
+		print "^isolate: ", join("", map { /^\$/ ? ".+" : quotemeta($_) } @parts), "\$\n";
 	}
-	my @parts = split /(\$(?:\{?[A-Za-z_0-9]+\}?|[*@]))/, $text;
-	print "^isolate: ", join("", map { /^\$/ ? ".+" : quotemeta($_) } @parts), "\$\n";
 	' common/*.sh tests/*.sh part-*/*.sh
 # make lab's stubs (tests/mklab.sh); a page may name one NAME().
 echo '^isolate: lab: [A-Za-z_]+\(\) is not written yet$'
